@@ -1,0 +1,36 @@
+import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+
+const libs = ['contracts', 'db', 'sketch', 'detect', 'journeys', 'snippet', 'privacy'];
+const alias = libs.map((name) => ({
+  find: new RegExp(`^@parallax/${name}(/.*)?$`),
+  replacement: fileURLToPath(new URL(`./libs/${name}/src$1`, import.meta.url)),
+}));
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    reporters: process.env.CI ? ['default', ['json', { outputFile: process.env.VITEST_JSON ?? '.vitest-report.json' }]] : ['default'],
+    projects: [
+      {
+        resolve: { alias },
+        test: {
+          name: 'unit',
+          include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts', 'scripts/**/*.spec.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
