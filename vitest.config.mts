@@ -10,7 +10,6 @@ const alias = libs.map((name) => ({
 export default defineConfig({
   resolve: { alias },
   test: {
-    reporters: process.env.CI ? ['default', ['json', { outputFile: process.env.VITEST_JSON ?? '.vitest-report.json' }]] : ['default'],
     projects: [
       {
         resolve: { alias },

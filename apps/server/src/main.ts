@@ -1,2 +1,43 @@
-import { CONTRACTS_VERSION } from '@parallax/contracts';
-console.log('hello', CONTRACTS_VERSION);
+import { ConfigError, loadConfig } from './config/config';
+import { JsonLogger } from './common/json-logger';
+import { startServer } from './bootstrap';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = new JsonLogger(config.logLevel);
+  const server = await startServer(config, logger);
+  if (server.adminTokenGenerated) {
+    // Printed once, on the terminal only, never through the logger.
+    process.stdout.write(`\n  Parallax admin token (shown once; stored in ${config.dataDir}/admin-token):\n  ${server.adminToken}\n\n`);
+  }
+  logger.log({ msg: 'Parallax is running', url: server.url, docs: `${server.url}/api/docs`, database: config.databaseUrl ? 'external' : 'embedded' }, 'Bootstrap');
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log({ msg: 'Shutting down', signal }, 'Bootstrap');
+    server
+      .close()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        logger.error(error instanceof Error ? error : String(error), 'Bootstrap');
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Parallax failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,84 @@
+import 'reflect-metadata';
+import { Logger, LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { runMigrations } from '@parallax/db';
+import { openDatabase } from './database/open-database';
+import { resolveAdminToken } from './admin-token';
+import { AppConfig } from './config/config';
+import { MetricsService } from './metrics/metrics.service';
+import { ServerModule } from './server.module';
+
+/** A started server and how to stop it. */
+export interface RunningServer {
+  app: NestFastifyApplication;
+  url: string;
+  adminToken: string;
+  adminTokenGenerated: boolean;
+  databaseUrl: string;
+  dataSource: DataSource;
+  close(): Promise<void>;
+}
+
+/** Starts PostgreSQL (embedded unless DATABASE_URL is set), migrates, and serves the API. */
+export async function startServer(config: AppConfig, logger: LoggerService = new Logger('Parallax')): Promise<RunningServer> {
+  const log = (message: string) => logger.log(message, 'Bootstrap');
+  const database = await openDatabase(config, log);
+  const { dataSource, url: databaseUrl } = database;
+  if (config.runMigrations) {
+    try {
+      const applied = await runMigrations(dataSource);
+      if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);
+    } catch (error) {
+      await database.close();
+      throw error;
+    }
+  }
+
+  const { token: adminToken, generated } = resolveAdminToken(config.adminToken, config.dataDir);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    ServerModule.forRuntime({ config, dataSource, adminToken }),
+    new FastifyAdapter({ logger: false, trustProxy: false, bodyLimit: 1024 * 1024 }),
+    { logger, bufferLogs: false },
+  );
+  const metrics = app.get(MetricsService);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    done();
+  });
+
+  const openApi = new DocumentBuilder()
+    .setTitle('Parallax API')
+    .setDescription('Real-user and synthetic monitoring, correlated. Management endpoints need `Authorization: Bearer <admin token>`.')
+    .setVersion('0.1.0')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('api/docs', app, SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'api/docs/openapi.json' });
+
+  app.enableShutdownHooks([]);
+  await app.listen({ port: config.port, host: config.host });
+  const address = fastify.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = config.publicUrl ?? `http://localhost:${port}`;
+
+  let closed = false;
+  return {
+    app,
+    url,
+    adminToken,
+    adminTokenGenerated: generated,
+    databaseUrl,
+    dataSource,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { LoggerService } from '@nestjs/common';
+
+const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
+export type LogLevel = keyof typeof LEVELS;
+
+// Never let an IP address or a bearer token into a log line, whatever a caller passes in.
+const IPV4 = /\b(?:\d{1,3}\.){3}\d{1,3}\b/g;
+const IPV6 = /\b(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{1,4}\b/gi;
+const BEARER = /(bearer\s+)[A-Za-z0-9._~+/=-]+/gi;
+
+/** Removes IP addresses and tokens from a log message. */
+export function scrubLogText(text: string): string {
+  return text.replace(BEARER, '$1[redacted]').replace(IPV4, '[ip]').replace(IPV6, '[ip]');
+}
+
+/** Structured JSON log lines on stdout, one object per line. */
+export class JsonLogger implements LoggerService {
+  constructor(
+    private readonly minLevel: LogLevel = 'info',
+    private readonly write: (line: string) => void = (line) => process.stdout.write(line + '\n'),
+  ) {}
+
+  log(message: unknown, ...rest: unknown[]): void {
+    this.emit('info', message, rest);
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    this.emit('error', message, rest);
+  }
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.emit('warn', message, rest);
+  }
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.emit('debug', message, rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.emit('debug', message, rest);
+  }
+
+  private emit(level: LogLevel, message: unknown, rest: unknown[]): void {
+    if (LEVELS[level] < LEVELS[this.minLevel]) return;
+    // Nest passes the context as the last string argument.
+    const context = typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
+    const entry: Record<string, unknown> = { time: new Date().toISOString(), level };
+    if (context) entry.context = context;
+    if (message instanceof Error) {
+      entry.msg = scrubLogText(message.message);
+      entry.stack = scrubLogText(message.stack ?? '');
+    } else if (typeof message === 'object' && message !== null) {
+      Object.assign(entry, JSON.parse(scrubLogText(JSON.stringify(message))));
+    } else {
+      entry.msg = scrubLogText(String(message));
+    }
+    const extra = rest.filter((r) => r !== undefined);
+    if (extra.length) entry.extra = JSON.parse(scrubLogText(JSON.stringify(extra)));
+    this.write(JSON.stringify(entry));
+  }
+}

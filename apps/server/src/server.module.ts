@@ -1,0 +1,58 @@
+import { DynamicModule, Global, Module, ValidationError, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ADMIN_TOKEN, AdminTokenGuard } from './common/admin-token.guard';
+import { DomainError } from './common/domain-error';
+import { AllExceptionsFilter } from './common/exception.filter';
+import { APP_CONFIG, ServerRuntime } from './config/runtime';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { SitesModule } from './sites/sites.module';
+
+/** The first failing field of a class-validator result, as `path: message`. */
+function firstValidationProblem(errors: ValidationError[], prefix = ''): { field: string; message: string } {
+  for (const error of errors) {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    if (error.constraints) return { field, message: Object.values(error.constraints)[0] };
+    if (error.children?.length) return firstValidationProblem(error.children, field);
+  }
+  return { field: prefix || '(body)', message: 'is invalid' };
+}
+
+/** Config and the admin token, for every module. */
+@Global()
+@Module({})
+class RuntimeModule {
+  static forRuntime(runtime: ServerRuntime): DynamicModule {
+    return {
+      module: RuntimeModule,
+      providers: [{ provide: APP_CONFIG, useValue: runtime.config }, { provide: ADMIN_TOKEN, useValue: runtime.adminToken }, AdminTokenGuard],
+      exports: [APP_CONFIG, ADMIN_TOKEN, AdminTokenGuard],
+    };
+  }
+}
+
+@Module({})
+export class ServerModule {
+  static forRuntime(runtime: ServerRuntime): DynamicModule {
+    return {
+      module: ServerModule,
+      imports: [RuntimeModule.forRuntime(runtime), DatabaseModule.forDataSource(runtime.dataSource), MetricsModule, HealthModule, SitesModule],
+      providers: [
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({
+            whitelist: true,
+            forbidNonWhitelisted: true,
+            transform: true,
+            exceptionFactory: (errors) => {
+              const { field, message } = firstValidationProblem(errors);
+              return new DomainError('validation_failed', `${field}: ${message}`, { field });
+            },
+          }),
+        },
+      ],
+    };
+  }
+}

@@ -1,0 +1,7 @@
+export * from './user-agent';
+export * from './route-templater';
+export * from './url-redaction';
+export * from './session';
+export * from './region';
+export * from './connection';
+export { LruCache } from './lru';
