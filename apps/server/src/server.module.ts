@@ -8,6 +8,8 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { SitesModule } from './sites/sites.module';
+import { IngestModule } from './ingest/ingest.module';
+import { ScheduleModule } from '@nestjs/schedule';
 
 /** The first failing field of a class-validator result, as `path: message`. */
 function firstValidationProblem(errors: ValidationError[], prefix = ''): { field: string; message: string } {
@@ -37,7 +39,7 @@ export class ServerModule {
   static forRuntime(runtime: ServerRuntime): DynamicModule {
     return {
       module: ServerModule,
-      imports: [RuntimeModule.forRuntime(runtime), DatabaseModule.forDataSource(runtime.dataSource), MetricsModule, HealthModule, SitesModule],
+      imports: [RuntimeModule.forRuntime(runtime), DatabaseModule.forDataSource(runtime.dataSource), ScheduleModule.forRoot(), MetricsModule, HealthModule, SitesModule, IngestModule],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         {

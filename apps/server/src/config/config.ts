@@ -23,6 +23,18 @@ export const envSchema = z.object({
   PARALLAX_PUBLIC_URL: z.url().optional(),
   /** Token location agents present; without it only the in-process `local` agent runs. */
   PARALLAX_AGENT_TOKEN: z.string().min(16, 'must be at least 16 characters').max(200).optional(),
+  /** Path of the beacon collector; avoid words ad blockers match (rum, beacon, collect, analytics). */
+  PARALLAX_COLLECT_PATH: z.string().regex(/^\/[A-Za-z0-9_\/-]{1,63}$/, 'must be a path like /_p/e').default('/_p/e'),
+  /** Header set by a trusted edge (CDN) with the visitor's country, e.g. cf-ipcountry. */
+  PARALLAX_REGION_HEADER: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).transform((v) => v.toLowerCase()).optional(),
+  /** Beacons per second one client may send (token bucket; the burst is 10 times this). */
+  PARALLAX_COLLECT_RATE_PER_SEC: z.coerce.number().min(0.1).max(1_000_000).default(50),
+  /** Interval between flushes of in-memory rollup fragments. */
+  PARALLAX_ROLLUP_FLUSH_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  /** Interval of the rollup compaction and reconciliation job. */
+  PARALLAX_ROLLUP_COMPACT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
+  /** Interval of the retention job. */
+  PARALLAX_RETENTION_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(3_600_000),
   PARALLAX_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   PARALLAX_RUN_MIGRATIONS: bool.default(true),
   PARALLAX_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
@@ -40,6 +52,12 @@ export interface AppConfig {
   adminToken?: string;
   publicUrl?: string;
   agentToken?: string;
+  collectPath: string;
+  regionHeader?: string;
+  collectRatePerSec: number;
+  rollupFlushMs: number;
+  rollupCompactMs: number;
+  retentionIntervalMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   runMigrations: boolean;
   dbPoolSize: number;
@@ -73,6 +91,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminToken: e.PARALLAX_ADMIN_TOKEN,
     publicUrl: e.PARALLAX_PUBLIC_URL?.replace(/\/$/, ''),
     agentToken: e.PARALLAX_AGENT_TOKEN,
+    collectPath: e.PARALLAX_COLLECT_PATH,
+    regionHeader: e.PARALLAX_REGION_HEADER,
+    collectRatePerSec: e.PARALLAX_COLLECT_RATE_PER_SEC,
+    rollupFlushMs: e.PARALLAX_ROLLUP_FLUSH_MS,
+    rollupCompactMs: e.PARALLAX_ROLLUP_COMPACT_MS,
+    retentionIntervalMs: e.PARALLAX_RETENTION_INTERVAL_MS,
     logLevel: e.PARALLAX_LOG_LEVEL,
     runMigrations: e.PARALLAX_RUN_MIGRATIONS,
     dbPoolSize: e.PARALLAX_DB_POOL_SIZE,

@@ -19,6 +19,18 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly beaconsStored = new Counter({
+    name: 'parallax_beacons_stored_total',
+    help: 'Beacons committed to the database',
+    registers: [this.registry],
+  });
+  readonly beaconsRejected = new Counter({
+    name: 'parallax_beacons_rejected_total',
+    help: 'Beacons refused after validation, by reason (overloaded, database)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'parallax_' });
   }

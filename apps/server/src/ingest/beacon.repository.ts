@@ -1,0 +1,144 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import type { BeaconRow } from './beacon-row';
+
+const DAY_MS = 86_400_000;
+
+/** Columns in insert order, with their array cast for unnest. */
+const COLUMNS: [keyof BeaconRow, string, string][] = [
+  ['siteId', 'site_id', 'uuid'],
+  ['receivedAt', 'received_at', 'timestamptz'],
+  ['pageViewId', 'page_view_id', 'text'],
+  ['seq', 'seq', 'int'],
+  ['sessionHash', 'session_hash', 'text'],
+  ['syntheticRunId', 'synthetic_run_id', 'text'],
+  ['route', 'route', 'text'],
+  ['path', 'path', 'text'],
+  ['navType', 'nav_type', 'text'],
+  ['country', 'country', 'text'],
+  ['device', 'device', 'text'],
+  ['browser', 'browser', 'text'],
+  ['browserMajor', 'browser_major', 'text'],
+  ['os', 'os', 'text'],
+  ['connection', 'connection', 'text'],
+  ['release', 'release', 'text'],
+  ['lcp', 'lcp', 'float8'],
+  ['inp', 'inp', 'float8'],
+  ['cls', 'cls', 'float8'],
+  ['fcp', 'fcp', 'float8'],
+  ['ttfb', 'ttfb', 'float8'],
+  ['dns', 'dns', 'float8'],
+  ['tcp', 'tcp', 'float8'],
+  ['tls', 'tls', 'float8'],
+  ['request', 'request', 'float8'],
+  ['response', 'response', 'float8'],
+  ['domContentLoaded', 'dom_content_loaded', 'float8'],
+  ['load', 'load', 'float8'],
+  ['rttMs', 'rtt_ms', 'float8'],
+  ['saveData', 'save_data', 'bool'],
+  ['deviceMemoryGb', 'device_memory_gb', 'float8'],
+  ['viewportW', 'viewport_w', 'int'],
+  ['viewportH', 'viewport_h', 'int'],
+  ['events', 'events', 'jsonb'],
+  ['attribution', 'attribution', 'jsonb'],
+];
+
+// One statement per batch: each column travels as one array parameter (jsonb as text, cast per row).
+const INSERT_SQL =
+  `INSERT INTO beacons (${COLUMNS.map((c) => c[1]).join(', ')}) ` +
+  `SELECT ${COLUMNS.map((c) => (c[2] === 'jsonb' ? `${c[1]}::jsonb` : c[1])).join(', ')} ` +
+  `FROM unnest(${COLUMNS.map((c, i) => `$${i + 1}::${c[2] === 'jsonb' ? 'text' : c[2]}[]`).join(', ')}) ` +
+  `AS t(${COLUMNS.map((c) => c[1]).join(', ')}) ON CONFLICT DO NOTHING`;
+
+/** `beacons_pYYYYMMDD`, the partition holding one UTC day. */
+export function partitionName(dayStartMs: number): string {
+  return `beacons_p${new Date(dayStartMs).toISOString().slice(0, 10).replace(/-/g, '')}`;
+}
+
+/** All SQL on raw beacons: group inserts, day partitions, retention. */
+@Injectable()
+export class BeaconRepository {
+  private readonly logger = new Logger('BeaconRepository');
+  private readonly knownPartitions = new Set<string>();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The pg pool under TypeORM, for the hot path (no ORM overhead). */
+  get pool(): Pool {
+    return (this.dataSource.driver as unknown as { master: Pool }).master;
+  }
+
+  /** Inserts rows in one statement (one commit); creates a missing day partition and retries once. */
+  async insertBatch(rows: BeaconRow[]): Promise<void> {
+    const days = new Set(rows.map((r) => Math.floor(r.receivedAt.getTime() / DAY_MS) * DAY_MS));
+    for (const day of days) if (!this.knownPartitions.has(partitionName(day))) await this.ensurePartition(day);
+    const params = COLUMNS.map(([key, , type]) =>
+      rows.map((r) => {
+        const v = r[key];
+        return type === 'jsonb' ? (v === null ? null : JSON.stringify(v)) : v;
+      }),
+    );
+    await this.pool.query(INSERT_SQL, params);
+  }
+
+  /** Creates the partition of the UTC day starting at `dayStartMs` if it is missing (safe across replicas). */
+  async ensurePartition(dayStartMs: number): Promise<void> {
+    const name = partitionName(dayStartMs);
+    const from = new Date(dayStartMs).toISOString();
+    const to = new Date(dayStartMs + DAY_MS).toISOString();
+    try {
+      await this.pool.query(`CREATE TABLE IF NOT EXISTS ${name} PARTITION OF beacons FOR VALUES FROM ('${from}') TO ('${to}')`);
+    } catch (error) {
+      // Two replicas creating the same partition at once: the loser sees a duplicate; the table exists either way.
+      const code = (error as { code?: string }).code;
+      if (code !== '42P07' && code !== '23505') throw error;
+    }
+    this.knownPartitions.add(name);
+  }
+
+  /** Day partitions that exist, oldest first, with their start. */
+  async listPartitions(): Promise<{ name: string; dayStartMs: number }[]> {
+    const { rows } = await this.pool.query<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+       WHERE p.relname = 'beacons' ORDER BY 1`,
+    );
+    return rows
+      .map((r) => ({ name: r.name, m: /^beacons_p(\d{4})(\d{2})(\d{2})$/.exec(r.name) }))
+      .filter((r) => r.m)
+      .map((r) => ({ name: r.name, dayStartMs: Date.UTC(Number(r.m![1]), Number(r.m![2]) - 1, Number(r.m![3])) }));
+  }
+
+  async dropPartition(name: string): Promise<void> {
+    if (!/^beacons_p\d{8}$/.test(name)) throw new Error(`not a beacon partition: ${name}`);
+    await this.pool.query(`DROP TABLE IF EXISTS ${name}`);
+    this.knownPartitions.delete(name);
+    this.logger.log(`Dropped partition ${name} (past retention)`);
+  }
+
+  /** Deletes one site's beacons older than `before` (sites whose retention is shorter than the partition horizon). */
+  async deleteSiteBefore(siteId: string, before: Date): Promise<number> {
+    const result = await this.pool.query('DELETE FROM beacons WHERE site_id = $1 AND received_at < $2', [siteId, before]);
+    return result.rowCount ?? 0;
+  }
+
+  /** Beacons per site and minute in [from, to), for reconciling rollups. */
+  async countsByMinute(from: Date, to: Date): Promise<{ siteId: string; source: 'rum' | 'synthetic'; minute: number; count: number }[]> {
+    const { rows } = await this.pool.query<{ site_id: string; synthetic: boolean; minute: Date; count: string }>(
+      `SELECT site_id, synthetic_run_id IS NOT NULL AS synthetic, date_trunc('minute', received_at) AS minute, count(*) AS count
+       FROM beacons WHERE received_at >= $1 AND received_at < $2 GROUP BY 1, 2, 3`,
+      [from, to],
+    );
+    return rows.map((r) => ({ siteId: r.site_id, source: r.synthetic ? 'synthetic' : 'rum', minute: r.minute.getTime(), count: Number(r.count) }));
+  }
+
+  /** Every row of one site and minute, as stored (for rebuilding that minute's rollups). */
+  async rowsOfMinute(siteId: string, minute: number): Promise<BeaconRow[]> {
+    const { rows } = await this.pool.query(
+      `SELECT ${COLUMNS.map(([key, column]) => `${column} AS "${key}"`).join(', ')} FROM beacons
+       WHERE site_id = $1 AND received_at >= $2 AND received_at < $3`,
+      [siteId, new Date(minute), new Date(minute + 60_000)],
+    );
+    return rows as BeaconRow[];
+  }
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { GroupCommitWriter, WriterOverloadedError } from './group-commit-writer';
+
+const options = { maxBatch: 10, maxDelayMs: 5, maxPending: 100, maxConcurrentFlushes: 2 };
+
+describe('GroupCommitWriter', () => {
+  it('groups concurrent writes into batches and resolves each after its flush', async () => {
+    const flushed: number[][] = [];
+    const writer = new GroupCommitWriter<number>(async (items) => {
+      flushed.push(items);
+    }, options);
+    await Promise.all(Array.from({ length: 25 }, (_, i) => writer.write(i)));
+    expect(flushed.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i));
+    expect(flushed.length).toBeLessThanOrEqual(4);
+    expect(Math.max(...flushed.map((b) => b.length))).toBeLessThanOrEqual(10);
+  });
+
+  it('does not resolve before the flush commits', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const writer = new GroupCommitWriter<number>(() => gate, options);
+    let acknowledged = false;
+    const p = writer.write(1).then(() => (acknowledged = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(acknowledged).toBe(false);
+    release();
+    await p;
+    expect(acknowledged).toBe(true);
+  });
+
+  it('rejects every item of a failed flush, and recovers on the next one', async () => {
+    let fail = true;
+    const writer = new GroupCommitWriter<number>(async () => {
+      if (fail) throw new Error('database down');
+    }, options);
+    const results = await Promise.allSettled([writer.write(1), writer.write(2)]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    fail = false;
+    await expect(writer.write(3)).resolves.toBeUndefined();
+    expect(writer.pending).toBe(0);
+  });
+
+  it('refuses writes beyond maxPending instead of growing without bound', async () => {
+    const writer = new GroupCommitWriter<number>(() => new Promise(() => undefined), { ...options, maxPending: 30 });
+    const accepted = Array.from({ length: 30 }, (_, i) => writer.write(i));
+    void accepted;
+    await expect(writer.write(99)).rejects.toBeInstanceOf(WriterOverloadedError);
+    expect(writer.pending).toBe(30);
+  });
+
+  it('limits flushes in flight', async () => {
+    let running = 0;
+    let peak = 0;
+    const writer = new GroupCommitWriter<number>(async () => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, 5));
+      running--;
+    }, options);
+    await Promise.all(Array.from({ length: 95 }, (_, i) => writer.write(i)));
+    expect(peak).toBe(2);
+  });
+
+  it('drains on close and refuses writes afterwards', async () => {
+    const seen: number[] = [];
+    const writer = new GroupCommitWriter<number>(async (items) => {
+      await new Promise((r) => setTimeout(r, 5));
+      seen.push(...items);
+    }, options);
+    const writes = [writer.write(1), writer.write(2)];
+    await writer.close();
+    await Promise.all(writes);
+    expect(seen.sort()).toEqual([1, 2]);
+    await expect(writer.write(3)).rejects.toBeInstanceOf(WriterOverloadedError);
+  });
+});

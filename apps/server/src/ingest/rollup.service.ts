@@ -1,0 +1,94 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/runtime';
+import { BeaconRepository } from './beacon.repository';
+import { RollupAggregator } from './rollup-aggregator';
+import { RollupRepository } from './rollup.repository';
+
+const MINUTE_MS = 60_000;
+/** A minute is closed for compaction and reconciliation this long after it ends (flushes run every few seconds). */
+export const ROLLUP_GRACE_MS = 2 * MINUTE_MS;
+/** At start, how far back reconciliation looks for minutes whose rollups miss beacons (a replica that died with unflushed fragments). */
+const STARTUP_RECONCILE_LOOKBACK_MS = 60 * MINUTE_MS;
+const COMPACT_LOCK_KEY = 0x5041524c; // "PARL"
+
+/**
+ * Keeps rollups current and exact: flushes in-memory fragments every few seconds (fresh data within seconds),
+ * compacts closed minutes into one row per key, and rebuilds from raw beacons any closed minute whose beacon
+ * count disagrees with the raw table (fragments lost with a crashed replica).
+ */
+@Injectable()
+export class RollupService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('Rollups');
+  private flushing: Promise<void> | undefined;
+  /** End of the range reconciled last; each pass checks only minutes closed since (plus one tick of overlap). */
+  private reconciledUntilMs: number | undefined;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly aggregator: RollupAggregator,
+    private readonly rollups: RollupRepository,
+    private readonly beacons: BeaconRepository,
+    private readonly scheduler: SchedulerRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.scheduler.addInterval('rollup-flush', setInterval(() => void this.flush(), this.config.rollupFlushMs));
+    this.scheduler.addInterval('rollup-compact', setInterval(() => void this.maintain(Date.now()), this.config.rollupCompactMs));
+  }
+
+  /** Writes the fragments gathered since the last flush; on failure keeps them for the next one. */
+  flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    this.flushing = (async () => {
+      const fragments = this.aggregator.takeAll();
+      try {
+        await this.rollups.insertFragments(fragments);
+      } catch (error) {
+        this.aggregator.restore(fragments);
+        this.logger.warn({ msg: 'rollup flush failed; will retry', fragments: fragments.length, error: (error as Error).message });
+      }
+    })().finally(() => (this.flushing = undefined));
+    return this.flushing;
+  }
+
+  /** Compaction and reconciliation of closed minutes, by one replica at a time. */
+  async maintain(nowMs: number): Promise<void> {
+    try {
+      await this.rollups.withExclusiveLock(COMPACT_LOCK_KEY, async () => {
+        const closedBefore = new Date(Math.floor((nowMs - ROLLUP_GRACE_MS) / MINUTE_MS) * MINUTE_MS);
+        const from = this.reconciledUntilMs === undefined ? closedBefore.getTime() - STARTUP_RECONCILE_LOOKBACK_MS : this.reconciledUntilMs - MINUTE_MS;
+        await this.reconcile(new Date(from), closedBefore);
+        this.reconciledUntilMs = closedBefore.getTime();
+        await this.rollups.compactBefore(closedBefore);
+      });
+    } catch (error) {
+      this.logger.warn({ msg: 'rollup maintenance failed; will retry', error: (error as Error).message });
+    }
+  }
+
+  /** Rebuilds from raw beacons every site-minute in [from, to) whose rollup count differs from the raw count. */
+  async reconcile(from: Date, to: Date): Promise<number> {
+    const [raw, rolled] = await Promise.all([this.beacons.countsByMinute(from, to), this.rollups.beaconCounts(from, to)]);
+    const rolledCount = new Map(rolled.map((r) => [`${r.siteId}|${r.source}|${r.minute}`, r.count]));
+    const rawKeys = new Set(raw.map((r) => `${r.siteId}|${r.source}|${r.minute}`));
+    const stale = [
+      ...raw.filter((r) => rolledCount.get(`${r.siteId}|${r.source}|${r.minute}`) !== r.count),
+      // Rollups with no raw rows left (a site's data deleted) are stale too.
+      ...rolled.filter((r) => !rawKeys.has(`${r.siteId}|${r.source}|${r.minute}`)),
+    ];
+    for (const s of stale) {
+      const rows = (await this.beacons.rowsOfMinute(s.siteId, s.minute)).filter((r) => (r.syntheticRunId ? 'synthetic' : 'rum') === s.source);
+      const rebuilt = new RollupAggregator();
+      for (const row of rows) rebuilt.add(row);
+      await this.rollups.replaceMinute(s.siteId, s.source, s.minute, rebuilt.takeAll());
+    }
+    if (stale.length) this.logger.log({ msg: 'rebuilt rollups from raw beacons', minutes: stale.length });
+    return stale.length;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.flush();
+  }
+}

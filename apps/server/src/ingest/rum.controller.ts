@@ -1,0 +1,59 @@
+import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminTokenGuard } from '../common/admin-token.guard';
+import { DomainError } from '../common/domain-error';
+import { SitesService } from '../sites/sites.service';
+import { RangeQueryDto, SeriesQueryDto } from './dto/rum-query.dto';
+import { RollupRepository } from './rollup.repository';
+import { autoBucketMinutes, bucketize } from './rum-query';
+
+const HOUR_MS = 3_600_000;
+const MAX_RANGE_MS = 400 * 24 * HOUR_MS;
+
+function range(q: { from?: string; to?: string }): { from: Date; to: Date } {
+  const to = q.to ? new Date(q.to) : new Date();
+  const from = q.from ? new Date(q.from) : new Date(to.getTime() - HOUR_MS);
+  if (from >= to) throw new DomainError('validation_failed', 'from: must be before to', { field: 'from' });
+  if (to.getTime() - from.getTime() > MAX_RANGE_MS) throw new DomainError('validation_failed', 'from: range longer than 400 days', { field: 'from' });
+  return { from, to };
+}
+
+/** Percentiles over time from rollups only: cost grows with range and series, not with traffic. */
+@ApiTags('rum')
+@ApiBearerAuth()
+@UseGuards(AdminTokenGuard)
+@Controller('api/sites/:siteId/rum')
+export class RumController {
+  constructor(
+    private readonly sites: SitesService,
+    private readonly rollups: RollupRepository,
+  ) {}
+
+  @Get('series')
+  @ApiOperation({ summary: 'p50/p75/p95 and counts per time bucket for a route, metric and optional segment' })
+  async series(@Param('siteId') siteId: string, @Query() q: SeriesQueryDto) {
+    await this.sites.require(siteId);
+    const { from, to } = range(q);
+    const bucketMinutes = q.bucketMinutes ?? autoBucketMinutes(from.getTime(), to.getTime());
+    const [dim, ...rest] = q.segment ? q.segment.split(':') : ['all', 'all'];
+    const dimValue = q.segment ? rest.join(':') : 'all';
+    const source = q.source ?? 'rum';
+    const rows = await this.rollups.series({ siteId, source, route: q.route, metric: q.metric, dim, dimValue, from, to });
+    return {
+      route: q.route,
+      metric: q.metric,
+      source,
+      segment: q.segment ?? null,
+      bucketMinutes,
+      points: bucketize(rows, from.getTime(), to.getTime(), bucketMinutes),
+    };
+  }
+
+  @Get('routes')
+  @ApiOperation({ summary: 'Routes with data in the range, busiest first' })
+  async routes(@Param('siteId') siteId: string, @Query() q: RangeQueryDto) {
+    await this.sites.require(siteId);
+    const { from, to } = range(q);
+    return this.rollups.routes(siteId, q.source ?? 'rum', from, to);
+  }
+}
