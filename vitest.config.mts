@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 
-const libs = ['contracts', 'db', 'sketch', 'detect', 'journeys', 'snippet', 'privacy'];
+const libs = ['contracts', 'db', 'sketch', 'detect', 'journeys', 'snippet', 'privacy', 'runner'];
 const alias = libs.map((name) => ({
   find: new RegExp(`^@parallax/${name}(/.*)?$`),
   replacement: fileURLToPath(new URL(`./libs/${name}/src$1`, import.meta.url)),

@@ -9,6 +9,8 @@ import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { SitesModule } from './sites/sites.module';
 import { IngestModule } from './ingest/ingest.module';
+import { LiveModule } from './live/live.module';
+import { SyntheticModule } from './synthetic/synthetic.module';
 import { ScheduleModule } from '@nestjs/schedule';
 
 /** The first failing field of a class-validator result, as `path: message`. */
@@ -39,7 +41,7 @@ export class ServerModule {
   static forRuntime(runtime: ServerRuntime): DynamicModule {
     return {
       module: ServerModule,
-      imports: [RuntimeModule.forRuntime(runtime), DatabaseModule.forDataSource(runtime.dataSource), ScheduleModule.forRoot(), MetricsModule, HealthModule, SitesModule, IngestModule],
+      imports: [RuntimeModule.forRuntime(runtime), DatabaseModule.forDataSource(runtime.dataSource), ScheduleModule.forRoot(), MetricsModule, HealthModule, SitesModule, LiveModule, IngestModule, SyntheticModule],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         {

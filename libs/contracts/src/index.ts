@@ -1,1 +1,2 @@
 export * from './beacon';
+export * from './agent';

@@ -35,6 +35,18 @@ export const envSchema = z.object({
   PARALLAX_ROLLUP_COMPACT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
   /** Interval of the retention job. */
   PARALLAX_RETENTION_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(3_600_000),
+  /** Folder of journey YAML files, watched; `none` disables it. */
+  PARALLAX_JOURNEYS_DIR: z.string().min(1).default('./journeys'),
+  /** Run the in-process agent for the location `local` (needs Chromium). */
+  PARALLAX_LOCAL_AGENT: bool.default(true),
+  PARALLAX_LOCAL_AGENT_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  /** Scheduler tick: slots are inserted, leases expired and lost runs marked this often. */
+  PARALLAX_SCHEDULER_TICK_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  /** A run's lease; agents extend it with heartbeats (every third of it). A dead agent's run is re-queued after it. */
+  PARALLAX_RUN_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+  /** A queued run nobody claimed this long after it was due is marked lost, with the reason. */
+  PARALLAX_RUN_MAX_WAIT_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(300_000),
   PARALLAX_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   PARALLAX_RUN_MIGRATIONS: bool.default(true),
   PARALLAX_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
@@ -58,6 +70,13 @@ export interface AppConfig {
   rollupFlushMs: number;
   rollupCompactMs: number;
   retentionIntervalMs: number;
+  journeysDir: string | null;
+  localAgent: boolean;
+  localAgentConcurrency: number;
+  chromiumPath: string;
+  schedulerTickMs: number;
+  runLeaseMs: number;
+  runMaxWaitMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   runMigrations: boolean;
   dbPoolSize: number;
@@ -97,6 +116,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rollupFlushMs: e.PARALLAX_ROLLUP_FLUSH_MS,
     rollupCompactMs: e.PARALLAX_ROLLUP_COMPACT_MS,
     retentionIntervalMs: e.PARALLAX_RETENTION_INTERVAL_MS,
+    journeysDir: e.PARALLAX_JOURNEYS_DIR === 'none' ? null : e.PARALLAX_JOURNEYS_DIR,
+    localAgent: e.PARALLAX_LOCAL_AGENT,
+    localAgentConcurrency: e.PARALLAX_LOCAL_AGENT_CONCURRENCY,
+    chromiumPath: e.CHROMIUM_PATH,
+    schedulerTickMs: e.PARALLAX_SCHEDULER_TICK_MS,
+    runLeaseMs: e.PARALLAX_RUN_LEASE_MS,
+    runMaxWaitMs: e.PARALLAX_RUN_MAX_WAIT_MS,
     logLevel: e.PARALLAX_LOG_LEVEL,
     runMigrations: e.PARALLAX_RUN_MIGRATIONS,
     dbPoolSize: e.PARALLAX_DB_POOL_SIZE,

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { poolOf } from '../database/sql';
 import type { BeaconRow } from './beacon-row';
 
 const DAY_MS = 86_400_000;
@@ -66,7 +67,7 @@ export class BeaconRepository {
 
   /** The pg pool under TypeORM, for the hot path (no ORM overhead). */
   get pool(): Pool {
-    return (this.dataSource.driver as unknown as { master: Pool }).master;
+    return poolOf(this.dataSource);
   }
 
   /** Inserts rows in one statement (one commit); creates a missing day partition and retries once. */

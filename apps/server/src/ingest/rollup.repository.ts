@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
+import { poolOf } from '../database/sql';
 import { QuantileSketch } from '@parallax/sketch';
 import { BEACON_COUNT_METRIC, RollupFragment } from './rollup-aggregator';
 
@@ -36,7 +37,7 @@ export class RollupRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   private get pool(): Pool {
-    return (this.dataSource.driver as unknown as { master: Pool }).master;
+    return poolOf(this.dataSource);
   }
 
   /** Stores fragments from one flush under a fresh part number (insert only: safe across replicas). */

@@ -1,0 +1,167 @@
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { everyToMs, listJourneyFiles, parseJourney, type Journey } from '@parallax/journeys';
+import { DomainError } from '../common/domain-error';
+import { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/runtime';
+import { SiteRepository } from '../sites/site.repository';
+import { AgentRepository } from './agent.repository';
+import { JourneyRepository, type JourneyRow } from './journey.repository';
+
+const WATCH_DEBOUNCE_MS = 300;
+/** The folder is also re-read this often: a file skipped for want of a site loads once the site exists. */
+const RESYNC_MS = 30_000;
+
+/** The API view of a journey. */
+export function toJourneyView(j: JourneyRow) {
+  return {
+    id: j.id,
+    siteId: j.siteId,
+    name: j.name,
+    origin: j.origin,
+    filePath: j.filePath,
+    enabled: j.enabled,
+    contentHash: j.contentHash,
+    schedule: j.intervalMs ? { everyMs: j.intervalMs } : { cron: j.cron },
+    locations: j.locations,
+    definition: j.definition,
+    yaml: j.sourceYaml,
+    createdAt: j.createdAt.toISOString(),
+    updatedAt: j.updatedAt.toISOString(),
+  };
+}
+
+/** Journeys from YAML: validated, tied to a site, versioned by content hash; from the API and from a watched folder. */
+@Injectable()
+export class JourneysService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('Journeys');
+  private watcher: FSWatcher | undefined;
+  private syncTimer: NodeJS.Timeout | undefined;
+  private resyncTimer: NodeJS.Timeout | undefined;
+  /** Last problem reported per file, so a file that stays invalid is reported once, not at every resync. */
+  private readonly reported = new Map<string, string>();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly journeys: JourneyRepository,
+    private readonly sites: SiteRepository,
+    private readonly agents: AgentRepository,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const dir = this.config.journeysDir && resolve(this.config.journeysDir);
+    if (!dir || !existsSync(dir)) return;
+    await this.syncFolder(dir);
+    this.resyncTimer = setInterval(() => void this.syncFolder(dir).catch(() => undefined), RESYNC_MS);
+    try {
+      this.watcher = watch(dir, { recursive: true }, () => {
+        clearTimeout(this.syncTimer);
+        this.syncTimer = setTimeout(() => void this.syncFolder(dir), WATCH_DEBOUNCE_MS);
+      });
+    } catch (error) {
+      this.logger.warn({ msg: 'cannot watch the journeys folder; changes need a restart', error: (error as Error).message });
+    }
+  }
+
+  onModuleDestroy(): void {
+    clearTimeout(this.syncTimer);
+    clearInterval(this.resyncTimer);
+    this.watcher?.close();
+  }
+
+  /** Validates a journey's YAML and stores it (create or new version). */
+  async save(yaml: string, opts: { origin: 'file' | 'api'; filePath?: string; siteId?: string; fileName?: string }): Promise<{ journey: JourneyRow; changed: boolean }> {
+    const parsed = parseJourney(yaml, opts.fileName ?? opts.filePath ?? 'journey.yaml');
+    if (!parsed.ok) {
+      const first = parsed.errors[0];
+      throw new DomainError('validation_failed', `yaml: ${first.file}:${first.line}:${first.col} ${first.schemaPath ? `${first.schemaPath}: ` : ''}${first.message}`, {
+        field: 'yaml',
+        errors: parsed.errors,
+      });
+    }
+    const journey = parsed.journey;
+    const siteId = await this.siteFor(journey, opts.siteId);
+    for (const location of journey.locations) {
+      if (!(await this.agents.locationExists(location))) {
+        throw new DomainError('validation_failed', `yaml: locations: unknown location "${location}"; create it with PUT /api/locations/${location}`, { field: 'locations' });
+      }
+    }
+    const schedule = journey.schedule as { every?: string; cron?: string };
+    return this.journeys.upsert({
+      siteId,
+      name: journey.name,
+      origin: opts.origin,
+      filePath: opts.filePath ?? null,
+      sourceYaml: yaml,
+      definition: journey as unknown as Record<string, unknown>,
+      contentHash: parsed.contentHash,
+      intervalMs: schedule.every ? (everyToMs(schedule.every) ?? null) : null,
+      cron: schedule.cron ?? null,
+      locations: journey.locations,
+    });
+  }
+
+  /** The site of a journey: the one asked for, else the journey's `site` (name or key), else the only site there is. */
+  private async siteFor(journey: Journey, siteId?: string): Promise<string> {
+    if (siteId) {
+      if (!(await this.sites.findById(siteId))) throw new DomainError('site_not_found', `No site with id ${siteId}`);
+      return siteId;
+    }
+    const named = (journey as { site?: string }).site;
+    const all = await this.sites.list();
+    if (named) {
+      const site = all.find((s) => s.name === named || s.siteKey === named || s.id === named);
+      if (!site) throw new DomainError('validation_failed', `site: no site named "${named}"`, { field: 'site' });
+      return site.id;
+    }
+    if (all.length === 1) return all[0].id;
+    throw new DomainError('validation_failed', `site: journey "${journey.name}" must name its site (site: <name or key>) when there is not exactly one site`, { field: 'site' });
+  }
+
+  /** Loads every journey file of `dir`; invalid files are reported with file:line:col and skipped; removed files are deleted. */
+  async syncFolder(dir: string): Promise<{ loaded: string[]; failed: string[] }> {
+    const loaded: string[] = [];
+    const failed: string[] = [];
+    const seen: string[] = [];
+    for (const file of await listJourneyFiles(dir)) {
+      const filePath = relative(dir, file);
+      seen.push(filePath);
+      try {
+        const { journey, changed } = await this.save(readFileSync(file, 'utf8'), { origin: 'file', filePath, fileName: filePath });
+        loaded.push(journey.name);
+        this.reported.delete(filePath);
+        if (changed) this.logger.log({ msg: 'journey loaded', file: filePath, journey: journey.name, hash: journey.contentHash.slice(0, 12) });
+      } catch (error) {
+        failed.push(filePath);
+        const message = (error as Error).message;
+        if (this.reported.get(filePath) !== message) this.logger.warn({ msg: 'journey file skipped', file: filePath, error: message });
+        this.reported.set(filePath, message);
+      }
+    }
+    const removed = await this.journeys.deleteFileJourneysExcept(seen);
+    if (removed.length) this.logger.log({ msg: 'journeys removed with their files', journeys: removed });
+    return { loaded, failed };
+  }
+
+  async require(id: string): Promise<JourneyRow> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new DomainError('validation_failed', 'id: must be a UUID', { field: 'id' });
+    const journey = await this.journeys.findById(id);
+    if (!journey) throw new DomainError('not_found', `No journey with id ${id}`);
+    return journey;
+  }
+
+  list(siteId?: string): Promise<JourneyRow[]> {
+    return this.journeys.list(siteId);
+  }
+
+  async setEnabled(id: string, enabled: boolean): Promise<JourneyRow> {
+    await this.require(id);
+    return (await this.journeys.setEnabled(id, enabled))!;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.require(id);
+    await this.journeys.delete(id);
+  }
+}

@@ -1,0 +1,29 @@
+import { Body, Controller, Get, Param, Put, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminTokenGuard } from '../common/admin-token.guard';
+import { DomainError } from '../common/domain-error';
+import { AgentRepository } from './agent.repository';
+import { AGENT_STALE_MS } from './agent-api.service';
+import { LOCATION_NAME, LocationDto } from './dto/journey.dto';
+
+@ApiTags('locations')
+@ApiBearerAuth()
+@UseGuards(AdminTokenGuard)
+@Controller('api/locations')
+export class LocationsController {
+  constructor(private readonly agents: AgentRepository) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Locations with their live agents; a location with no agent seen for 30 s is stale' })
+  list() {
+    return this.agents.locations(AGENT_STALE_MS);
+  }
+
+  @Put(':name')
+  @ApiOperation({ summary: 'Create or update a location (name, region label, default device and network profile)' })
+  async upsert(@Param('name') name: string, @Body() body: LocationDto) {
+    if (!LOCATION_NAME.test(name)) throw new DomainError('validation_failed', 'name: lowercase letters, digits and -, like eu-west', { field: 'name' });
+    await this.agents.upsertLocation({ name, ...body });
+    return (await this.agents.locations(AGENT_STALE_MS)).find((l) => l.name === name);
+  }
+}

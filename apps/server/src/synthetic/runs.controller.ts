@@ -1,0 +1,37 @@
+import { Controller, Get, Param, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { AdminTokenGuard } from '../common/admin-token.guard';
+import { RunsQueryDto } from './dto/journey.dto';
+import { RunRepository } from './run.repository';
+import { RunsService, toRunView } from './runs.service';
+
+@ApiTags('runs')
+@ApiBearerAuth()
+@UseGuards(AdminTokenGuard)
+@Controller('api/runs')
+export class RunsController {
+  constructor(
+    private readonly runs: RunsService,
+    private readonly repo: RunRepository,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Runs, newest first, filtered by site, journey, location, status' })
+  async list(@Query() q: RunsQueryDto) {
+    return (await this.repo.list({ ...q, limit: q.limit ?? 50 })).map(toRunView);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A run with its steps, marks, console errors, failed requests and lab vitals' })
+  get(@Param('id') id: string) {
+    return this.runs.get(id);
+  }
+
+  @Get(':id/screenshot')
+  @ApiOperation({ summary: 'Screenshot taken when the run failed (JPEG)' })
+  async screenshot(@Param('id') id: string, @Res() reply: FastifyReply) {
+    const shot = await this.runs.screenshot(id);
+    void reply.header('content-type', shot.contentType).header('cache-control', 'private, max-age=86400').send(shot.data);
+  }
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { isDegraded, slotsBetween, spreadOffsetMs } from './slots';
+
+const MIN = 60_000;
+
+describe('slotsBetween', () => {
+  it('gives interval slots at a stable offset inside the interval', () => {
+    const slots = slotsBetween({ intervalMs: 5 * MIN }, 'journey-a|local', 0, 30 * MIN);
+    expect(slots).toHaveLength(6);
+    const offset = spreadOffsetMs('journey-a|local', 5 * MIN);
+    expect(slots[0]).toBe(offset);
+    expect(slots.every((s, i) => i === 0 || s - slots[i - 1] === 5 * MIN)).toBe(true);
+  });
+  it('spreads different keys over the interval', () => {
+    const firsts = new Set(Array.from({ length: 50 }, (_, i) => slotsBetween({ intervalMs: 5 * MIN }, `j${i}|local`, 0, 5 * MIN)[0]));
+    expect(firsts.size).toBeGreaterThan(40);
+  });
+  it('never repeats or skips a slot across consecutive windows', () => {
+    const a = slotsBetween({ intervalMs: MIN }, 'k', 0, 10 * MIN);
+    const b = [...slotsBetween({ intervalMs: MIN }, 'k', 0, 4 * MIN), ...slotsBetween({ intervalMs: MIN }, 'k', 4 * MIN, 10 * MIN)];
+    expect(b).toEqual(a);
+  });
+  it('follows cron patterns, spread by up to 30 s', () => {
+    const from = Date.UTC(2026, 0, 1, 0, 0);
+    const slots = slotsBetween({ cron: '*/15 * * * *' }, 'k', from, from + 60 * MIN);
+    expect(slots).toHaveLength(4);
+    const offset = spreadOffsetMs('k', 30_000);
+    expect(slots).toEqual([0, 15, 30, 45].map((m) => from + m * MIN + offset));
+  });
+  it('keeps cron windows contiguous too', () => {
+    const from = Date.UTC(2026, 0, 1, 0, 0);
+    const whole = slotsBetween({ cron: '* * * * *' }, 'x', from, from + 10 * MIN);
+    const parts = [...slotsBetween({ cron: '* * * * *' }, 'x', from, from + 3 * MIN + 1234), ...slotsBetween({ cron: '* * * * *' }, 'x', from + 3 * MIN + 1234, from + 10 * MIN)];
+    expect(parts).toEqual(whole);
+    expect(whole).toHaveLength(10);
+  });
+});
+
+describe('isDegraded', () => {
+  it('needs a baseline, a 50% and an absolute excess', () => {
+    expect(isDegraded(5000, [1000, 1000])).toBe(false);
+    expect(isDegraded(1400, [900, 1000, 1000, 1000, 1100])).toBe(false);
+    expect(isDegraded(1600, [900, 1000, 1000, 1000, 1100])).toBe(true);
+    expect(isDegraded(150, [90, 100, 100, 100, 110])).toBe(false);
+  });
+});

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { SitesModule } from '../sites/sites.module';
+import { AgentApiService } from './agent-api.service';
+import { AgentController } from './agent.controller';
+import { AgentRepository } from './agent.repository';
+import { JourneyRepository } from './journey.repository';
+import { JourneysController } from './journeys.controller';
+import { JourneysService } from './journeys.service';
+import { LocationsController } from './locations.controller';
+import { RunRepository } from './run.repository';
+import { RunsController } from './runs.controller';
+import { RunsService } from './runs.service';
+import { SchedulerService } from './scheduler.service';
+
+@Module({
+  imports: [SitesModule],
+  controllers: [AgentController, JourneysController, RunsController, LocationsController],
+  providers: [AgentRepository, JourneyRepository, RunRepository, JourneysService, RunsService, SchedulerService, AgentApiService],
+  exports: [AgentApiService, SchedulerService, JourneysService, RunRepository],
+})
+export class SyntheticModule {}
