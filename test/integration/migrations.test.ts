@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDataSource, migrations, runMigrations } from '@parallax/db';
+import { CONFIG_TABLES, createDataSource, migrations, runMigrations, TRAFFIC_TABLES } from '@parallax/db';
 import { DataSource } from 'typeorm';
 import { createEmptyDatabase } from '../support/database';
 
@@ -36,14 +36,15 @@ describe('migrations', () => {
     expect(await tables(ds)).toContain('sites');
   });
 
-  it('lead the primary key of every table that grows with traffic with site_id', async () => {
+  it('lead the primary key of every table that grows with traffic with site_id, and classify every table', async () => {
     const rows: { table_name: string; first_key: string }[] = await ds.query(`
       SELECT tc.table_name, kcu.column_name AS first_key
       FROM information_schema.table_constraints tc
       JOIN information_schema.key_column_usage kcu ON kcu.constraint_name = tc.constraint_name AND kcu.table_schema = tc.table_schema
       WHERE tc.constraint_type = 'PRIMARY KEY' AND tc.table_schema = 'public' AND kcu.ordinal_position = 1`);
-    const small = new Set(['sites', 'migrations']);
-    const traffic = rows.filter((r) => !small.has(r.table_name) && !/^(beacons|synthetic_beacons)_p\d+/.test(r.table_name) );
-    for (const row of traffic) expect({ table: row.table_name, firstKey: row.first_key }).toEqual({ table: row.table_name, firstKey: 'site_id' });
+    const firstKey = new Map(rows.map((r) => [r.table_name, r.first_key]));
+    for (const table of TRAFFIC_TABLES) expect({ table, firstKey: firstKey.get(table) }).toEqual({ table, firstKey: 'site_id' });
+    const all = (await tables(ds)).filter((t) => !/^beacons_p\d{8}$/.test(t));
+    for (const table of all) expect([...TRAFFIC_TABLES, ...CONFIG_TABLES], `unclassified table ${table}`).toContain(table);
   });
 });

@@ -6,7 +6,10 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { runMigrations } from '@parallax/db';
 import { openDatabase } from './database/open-database';
-import { resolveAdminToken } from './admin-token';
+import { poolOf } from './database/sql';
+import { PostgresIoAdapter } from './live/postgres-io.adapter';
+import { randomBytes } from 'node:crypto';
+import { resolveAdminToken, resolveStoredSecret } from './admin-token';
 import { AppConfig } from './config/config';
 import { MetricsService } from './metrics/metrics.service';
 import { ServerModule } from './server.module';
@@ -38,8 +41,9 @@ export async function startServer(config: AppConfig, logger: LoggerService = new
   }
 
   const { token: adminToken, generated } = resolveAdminToken(config.adminToken, config.dataDir);
+  const secretKey = resolveStoredSecret(config.secretKey, config.dataDir, 'secret-key', () => randomBytes(32).toString('base64url'), 32).value;
   const app = await NestFactory.create<NestFastifyApplication>(
-    ServerModule.forRuntime({ config, dataSource, adminToken }),
+    ServerModule.forRuntime({ config, dataSource, adminToken, secretKey }),
     new FastifyAdapter({ logger: false, trustProxy: false, bodyLimit: 1024 * 1024 }),
     { logger, bufferLogs: false },
   );
@@ -60,6 +64,7 @@ export async function startServer(config: AppConfig, logger: LoggerService = new
     .build();
   SwaggerModule.setup('api/docs', app, SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'api/docs/openapi.json' });
 
+  app.useWebSocketAdapter(new PostgresIoAdapter(app, poolOf(dataSource)));
   app.enableShutdownHooks([]);
   await app.listen({ port: config.port, host: config.host });
   const address = fastify.server.address();

@@ -3,7 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ADMIN_TOKEN, AdminTokenGuard } from './common/admin-token.guard';
 import { DomainError } from './common/domain-error';
 import { AllExceptionsFilter } from './common/exception.filter';
-import { APP_CONFIG, ServerRuntime } from './config/runtime';
+import { APP_CONFIG, SECRET_KEY, ServerRuntime } from './config/runtime';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -11,6 +11,7 @@ import { SitesModule } from './sites/sites.module';
 import { IngestModule } from './ingest/ingest.module';
 import { LiveModule } from './live/live.module';
 import { SyntheticModule } from './synthetic/synthetic.module';
+import { CorrelationModule } from './correlation/correlation.module';
 import { ScheduleModule } from '@nestjs/schedule';
 
 /** The first failing field of a class-validator result, as `path: message`. */
@@ -30,8 +31,13 @@ class RuntimeModule {
   static forRuntime(runtime: ServerRuntime): DynamicModule {
     return {
       module: RuntimeModule,
-      providers: [{ provide: APP_CONFIG, useValue: runtime.config }, { provide: ADMIN_TOKEN, useValue: runtime.adminToken }, AdminTokenGuard],
-      exports: [APP_CONFIG, ADMIN_TOKEN, AdminTokenGuard],
+      providers: [
+        { provide: APP_CONFIG, useValue: runtime.config },
+        { provide: ADMIN_TOKEN, useValue: runtime.adminToken },
+        { provide: SECRET_KEY, useValue: runtime.secretKey },
+        AdminTokenGuard,
+      ],
+      exports: [APP_CONFIG, ADMIN_TOKEN, SECRET_KEY, AdminTokenGuard],
     };
   }
 }
@@ -41,7 +47,7 @@ export class ServerModule {
   static forRuntime(runtime: ServerRuntime): DynamicModule {
     return {
       module: ServerModule,
-      imports: [RuntimeModule.forRuntime(runtime), DatabaseModule.forDataSource(runtime.dataSource), ScheduleModule.forRoot(), MetricsModule, HealthModule, SitesModule, LiveModule, IngestModule, SyntheticModule],
+      imports: [RuntimeModule.forRuntime(runtime), DatabaseModule.forDataSource(runtime.dataSource), ScheduleModule.forRoot(), MetricsModule, HealthModule, SitesModule, LiveModule, IngestModule, SyntheticModule, CorrelationModule],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         {

@@ -1,4 +1,4 @@
 export * from './data-source';
 export * from './embedded';
 export * from './entities';
-export { migrations } from './migrations';
+export { migrations, TRAFFIC_TABLES, CONFIG_TABLES } from './migrations';

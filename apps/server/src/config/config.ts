@@ -47,6 +47,8 @@ export const envSchema = z.object({
   PARALLAX_RUN_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   /** A queued run nobody claimed this long after it was due is marked lost, with the reason. */
   PARALLAX_RUN_MAX_WAIT_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(300_000),
+  /** Key webhook signing secrets are derived from (never stored); generated in the data folder when unset. Replicas must share it. */
+  PARALLAX_SECRET_KEY: z.string().min(32, 'must be at least 32 characters').max(500).optional(),
   PARALLAX_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   PARALLAX_RUN_MIGRATIONS: bool.default(true),
   PARALLAX_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
@@ -77,6 +79,7 @@ export interface AppConfig {
   schedulerTickMs: number;
   runLeaseMs: number;
   runMaxWaitMs: number;
+  secretKey?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   runMigrations: boolean;
   dbPoolSize: number;
@@ -123,6 +126,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     schedulerTickMs: e.PARALLAX_SCHEDULER_TICK_MS,
     runLeaseMs: e.PARALLAX_RUN_LEASE_MS,
     runMaxWaitMs: e.PARALLAX_RUN_MAX_WAIT_MS,
+    secretKey: e.PARALLAX_SECRET_KEY,
     logLevel: e.PARALLAX_LOG_LEVEL,
     runMigrations: e.PARALLAX_RUN_MIGRATIONS,
     dbPoolSize: e.PARALLAX_DB_POOL_SIZE,

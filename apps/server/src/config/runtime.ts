@@ -6,6 +6,9 @@ export interface ServerRuntime {
   config: AppConfig;
   dataSource: DataSource;
   adminToken: string;
+  /** Key webhook secrets are derived from. */
+  secretKey: string;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
+export const SECRET_KEY = Symbol('SECRET_KEY');

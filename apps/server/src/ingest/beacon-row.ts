@@ -62,6 +62,30 @@ export { InvalidUrlError };
 
 const n = (v: number | undefined) => (v === undefined ? null : v);
 
+// PostgreSQL rejects NUL in text and jsonb, and lone surrogates in jsonb: one such beacon would fail its whole
+// group-commit batch (503 for every client in it), so free text is made storable here.
+const UNSTORABLE = /[\u0000\ud800-\udfff]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** `text` without NUL characters and with lone surrogates replaced by U+FFFD. */
+export function storableText(text: string): string {
+  return UNSTORABLE.test(text) ? text.replace(LONE_SURROGATE, '\ufffd').replace(/\u0000/g, '') : text;
+}
+
+const storable = (text: string | undefined) => (text === undefined ? null : storableText(text));
+
+function storableEvents(events: NonNullable<Beacon['events']>): NonNullable<Beacon['events']> {
+  return events.map((e) => ({
+    ...e,
+    name: storableText(e.name),
+    ...(e.props ? { props: Object.fromEntries(Object.entries(e.props).map(([k, v]) => [storableText(k), typeof v === 'string' ? storableText(v) : v])) } : {}),
+  }));
+}
+
+function storableAttribution(a: NonNullable<Beacon['attribution']>): NonNullable<Beacon['attribution']> {
+  return Object.fromEntries(Object.entries(a).map(([k, v]) => [k, typeof v === 'string' ? storableText(v) : v]));
+}
+
 /** Turns a validated beacon into the row we store: route template, redacted path, segments, pseudonymous session. */
 export function toBeaconRow(
   beacon: Beacon,
@@ -79,7 +103,7 @@ export function toBeaconRow(
     pageViewId: beacon.pageViewId,
     seq: beacon.seq,
     sessionHash: beacon.sessionId ? pseudonymise(beacon.sessionId) : null,
-    syntheticRunId: beacon.syntheticRunId ?? null,
+    syntheticRunId: storable(beacon.syntheticRunId),
     route: site.templater.toRoute(url.path),
     path: url.query ? `${url.path}?${url.query}` : url.path,
     navType: beacon.navType ?? null,
@@ -89,7 +113,7 @@ export function toBeaconRow(
     browserMajor: ua.browserMajor ? `${ua.browser} ${ua.browserMajor}` : ua.browser,
     os: ua.os,
     connection: connectionClass(beacon.connection?.effectiveType),
-    release: beacon.release ?? null,
+    release: storable(beacon.release),
     lcp: n(m.lcp),
     inp: n(m.inp),
     cls: n(m.cls),
@@ -107,8 +131,8 @@ export function toBeaconRow(
     deviceMemoryGb: n(beacon.deviceMemoryGb),
     viewportW: beacon.viewport?.w ?? null,
     viewportH: beacon.viewport?.h ?? null,
-    events: beacon.events ?? null,
-    attribution: beacon.attribution ?? null,
+    events: beacon.events ? storableEvents(beacon.events) : null,
+    attribution: beacon.attribution ? storableAttribution(beacon.attribution) : null,
   };
 }
 

@@ -46,11 +46,15 @@ const COLUMNS: [keyof BeaconRow, string, string][] = [
 ];
 
 // One statement per batch: each column travels as one array parameter (jsonb as text, cast per row).
+// Rows of a site deleted meanwhile (the site cache still knew its key) are skipped, not allowed to fail the whole batch.
 const INSERT_SQL =
   `INSERT INTO beacons (${COLUMNS.map((c) => c[1]).join(', ')}) ` +
   `SELECT ${COLUMNS.map((c) => (c[2] === 'jsonb' ? `${c[1]}::jsonb` : c[1])).join(', ')} ` +
   `FROM unnest(${COLUMNS.map((c, i) => `$${i + 1}::${c[2] === 'jsonb' ? 'text' : c[2]}[]`).join(', ')}) ` +
-  `AS t(${COLUMNS.map((c) => c[1]).join(', ')}) ON CONFLICT DO NOTHING`;
+  `AS t(${COLUMNS.map((c) => c[1]).join(', ')}) WHERE EXISTS (SELECT 1 FROM sites s WHERE s.id = t.site_id) ON CONFLICT DO NOTHING`;
+
+/** PostgreSQL's foreign_key_violation: a site deleted between the statement's snapshot and its FK check. */
+const FK_VIOLATION = '23503';
 
 /** `beacons_pYYYYMMDD`, the partition holding one UTC day. */
 export function partitionName(dayStartMs: number): string {
@@ -80,7 +84,13 @@ export class BeaconRepository {
         return type === 'jsonb' ? (v === null ? null : JSON.stringify(v)) : v;
       }),
     );
-    await this.pool.query(INSERT_SQL, params);
+    try {
+      await this.pool.query(INSERT_SQL, params);
+    } catch (error) {
+      // A site deleted while the statement ran: retried once, the EXISTS filter now skips its rows.
+      if ((error as { code?: string }).code !== FK_VIOLATION) throw error;
+      await this.pool.query(INSERT_SQL, params);
+    }
   }
 
   /** Creates the partition of the UTC day starting at `dayStartMs` if it is missing (safe across replicas). */

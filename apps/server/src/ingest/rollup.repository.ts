@@ -43,11 +43,18 @@ export class RollupRepository {
   /** Stores fragments from one flush under a fresh part number (insert only: safe across replicas). */
   async insertFragments(fragments: RollupFragment[]): Promise<void> {
     if (!fragments.length) return;
-    await this.pool.query(
-      `WITH p AS (SELECT nextval('rollup_parts') AS part)
-       INSERT INTO rollups (${FRAGMENT_COLUMNS}, part) SELECT t.*, p.part FROM ${UNNEST} AS t, p`,
-      fragmentParams(fragments),
-    );
+    // Fragments of a site deleted since its beacons arrived are dropped: kept, they would fail every later flush.
+    const sql = `WITH p AS (SELECT nextval('rollup_parts') AS part)
+       INSERT INTO rollups (${FRAGMENT_COLUMNS}, part) SELECT t.*, p.part FROM ${UNNEST} AS t(${FRAGMENT_COLUMNS}), p
+       WHERE EXISTS (SELECT 1 FROM sites s WHERE s.id = t.site_id)`;
+    const params = fragmentParams(fragments);
+    try {
+      await this.pool.query(sql, params);
+    } catch (error) {
+      // A site deleted while the statement ran: retried once, the EXISTS filter now skips its fragments.
+      if ((error as { code?: string }).code !== '23503') throw error;
+      await this.pool.query(sql, params);
+    }
   }
 
   /** Merges the fragments of minutes before `before` into one row per key (part 0). Returns keys merged. */

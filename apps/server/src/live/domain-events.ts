@@ -13,10 +13,32 @@ export interface RunCompletedEvent {
   finishedAt: string;
 }
 
+/** An incident as pushed to the live feed and webhooks (the API view). */
+export interface IncidentEvent {
+  siteId: string;
+  id: string;
+  [key: string]: unknown;
+}
+
+/** Beacons stored for one site in one minute, all replicas together. */
+export interface BeaconsMinuteEvent {
+  siteId: string;
+  minute: string;
+  count: number;
+  syntheticCount: number;
+}
+
 /** Every domain event and its payload; the live gateway forwards them, services only emit. */
 export interface DomainEventMap {
   'run.completed': RunCompletedEvent;
+  'incident.opened': IncidentEvent;
+  'incident.updated': IncidentEvent;
+  'incident.resolved': IncidentEvent;
+  'beacons.minute': BeaconsMinuteEvent;
 }
+
+/** Names of the events the live feed carries. */
+export const LIVE_EVENTS: (keyof DomainEventMap)[] = ['run.completed', 'incident.opened', 'incident.updated', 'incident.resolved', 'beacons.minute'];
 
 /** In-process typed event bus: services emit domain events and never touch socket.io. */
 @Injectable()

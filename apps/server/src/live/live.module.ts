@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { DomainEvents } from './domain-events';
+import { LiveGateway } from './live.gateway';
 
 @Global()
-@Module({ providers: [DomainEvents], exports: [DomainEvents] })
+@Module({ providers: [DomainEvents, LiveGateway], exports: [DomainEvents] })
 export class LiveModule {}
