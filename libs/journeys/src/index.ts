@@ -1,0 +1,58 @@
+export {
+  STEP_ACTIONS,
+  LOAD_STATES,
+  WAIT_LOAD_STATES,
+  journeySchema,
+  journeyStepSchema,
+  scheduleSchema,
+  everyToMs,
+  cronError,
+  type Journey,
+  type JourneyInput,
+  type JourneyStep,
+  type StepAction,
+  type DeviceSpec,
+  type NetworkSpec,
+} from './schema';
+export { parseJourney, journeyContentHash, formatPath, type JourneyError, type ParseJourneyResult } from './parse';
+export { validateJourneyFolder, listJourneyFiles, type JourneyFileResult } from './folder';
+export { journeyJsonSchema, writeJourneySchema, JOURNEY_SCHEMA_ID } from './json-schema';
+export { normalizeStep, stepAction, type NormalizedStep, type StepBase } from './steps';
+export {
+  resolveTemplates,
+  templateReferences,
+  checkTemplates,
+  SecretMasker,
+  JourneyTemplateError,
+  MASK,
+  type TemplateValues,
+  type ResolvedJourney,
+} from './templates';
+export {
+  DEVICE_PRESETS,
+  DEVICE_PRESET_NAMES,
+  NETWORK_PRESETS,
+  NETWORK_PRESET_NAMES,
+  deviceProfile,
+  networkProfile,
+  contextOptionsFor,
+  applyThrottling,
+  type DeviceProfile,
+  type NetworkProfile,
+  type DevicePresetName,
+  type NetworkPresetName,
+} from './profiles';
+export { deriveRoute, routeOfUrl } from './route';
+export { MAX_SCREENSHOT_BYTES, captureJpeg, resolveUrl } from './actions';
+export {
+  runJourney,
+  DEFAULT_STEP_TIMEOUT_MS,
+  type RunJourneyOptions,
+  type RunRecord,
+  type StepRecord,
+  type StepStatus,
+  type RunMark,
+  type FailedRequest,
+  type RunScreenshot,
+} from './executor';
+export { runJourneysCli } from './cli';
