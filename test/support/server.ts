@@ -14,8 +14,9 @@ export interface TestServer extends RunningServer {
 }
 
 /** Boots the real server in-process on a random port, on a fresh database of its own. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const db = await createEmptyDatabase();
+export async function startTestServer(env: Record<string, string> = {}, opts: { databaseUrl?: string } = {}): Promise<TestServer> {
+  // A second replica shares the first one's database (opts.databaseUrl) and must not drop it.
+  const db = opts.databaseUrl ? { url: opts.databaseUrl, drop: async () => undefined } : await createEmptyDatabase();
   const logs: string[] = [];
   const config = loadConfig({
     PORT: '0',
@@ -24,6 +25,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     PARALLAX_DATA_DIR: mkdtempSync(join(tmpdir(), 'parallax-test-data-')),
     PARALLAX_ADMIN_TOKEN: 'test-admin-token-0123456789',
     PARALLAX_LOG_LEVEL: 'info',
+    PARALLAX_JOURNEYS_DIR: 'none',
+    PARALLAX_LOCAL_AGENT: 'false',
     ...env,
   });
   const server = await startServer(config, new JsonLogger('debug', (line) => logs.push(line)));

@@ -12,6 +12,7 @@ import { IngestModule } from './ingest/ingest.module';
 import { LiveModule } from './live/live.module';
 import { SyntheticModule } from './synthetic/synthetic.module';
 import { CorrelationModule } from './correlation/correlation.module';
+import { DashboardController } from './dashboard/dashboard.controller';
 import { ScheduleModule } from '@nestjs/schedule';
 
 /** The first failing field of a class-validator result, as `path: message`. */
@@ -48,6 +49,8 @@ export class ServerModule {
     return {
       module: ServerModule,
       imports: [RuntimeModule.forRuntime(runtime), DatabaseModule.forDataSource(runtime.dataSource), ScheduleModule.forRoot(), MetricsModule, HealthModule, SitesModule, LiveModule, IngestModule, SyntheticModule, CorrelationModule],
+      // The dashboard's catch-all `/:file` route is registered last so API routes win.
+      controllers: [DashboardController],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         {

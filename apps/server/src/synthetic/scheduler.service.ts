@@ -62,7 +62,8 @@ export class SchedulerService implements OnModuleInit {
     const candidates: NewRun[] = [];
     for (const journey of await this.journeys.listEnabled()) {
       for (const location of journey.locations) {
-        for (const slot of slotsBetween(journey, `${journey.id}|${location}`, fromMs, toMs)) {
+        const timezone = (journey.definition.schedule as { timezone?: string } | undefined)?.timezone;
+        for (const slot of slotsBetween({ intervalMs: journey.intervalMs, cron: journey.cron, timezone }, `${journey.id}|${location}`, fromMs, toMs)) {
           const key = `${journey.id}|${location}|${slot}`;
           if (this.scheduled.has(key)) continue;
           this.scheduled.set(key, slot);

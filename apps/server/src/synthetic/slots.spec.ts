@@ -27,6 +27,15 @@ describe('slotsBetween', () => {
     const offset = spreadOffsetMs('k', 30_000);
     expect(slots).toEqual([0, 15, 30, 45].map((m) => from + m * MIN + offset));
   });
+  it('honours the cron time zone and keeps spreads below a quarter of the period', () => {
+    const from = Date.UTC(2026, 0, 1, 0, 0);
+    const daily = slotsBetween({ cron: '0 9 * * *', timezone: 'America/Sao_Paulo' }, 'k', from, from + 24 * 60 * MIN);
+    expect(daily).toHaveLength(1);
+    expect(new Date(daily[0]).getUTCHours()).toBe(12);
+    const everySecond = slotsBetween({ cron: '* * * * * *' }, 'k', from, from + 10_000);
+    expect(everySecond).toHaveLength(10);
+    expect(everySecond[0] - from).toBeLessThan(250);
+  });
   it('keeps cron windows contiguous too', () => {
     const from = Date.UTC(2026, 0, 1, 0, 0);
     const whole = slotsBetween({ cron: '* * * * *' }, 'x', from, from + 10 * MIN);

@@ -5,9 +5,11 @@ import { Cron } from 'croner';
 export interface JourneySchedule {
   intervalMs?: number | null;
   cron?: string | null;
+  /** IANA time zone of the cron pattern; UTC when absent. */
+  timezone?: string | null;
 }
 
-/** Longest spread of cron slots; interval slots spread over the whole interval. */
+/** Longest spread of cron slots (and at most a quarter of the cron period); interval slots spread over the whole interval. */
 const CRON_SPREAD_MS = 30_000;
 
 /** A stable offset in [0, rangeMs) from a key, so slots of different journeys and locations do not all start at :00. */
@@ -28,8 +30,10 @@ export function slotsBetween(schedule: JourneySchedule, spreadKey: string, fromM
     return slots;
   }
   if (schedule.cron) {
-    const cron = new Cron(schedule.cron, { timezone: 'UTC', paused: true });
-    const offset = spreadOffsetMs(spreadKey, CRON_SPREAD_MS);
+    const cron = new Cron(schedule.cron, { timezone: schedule.timezone ?? 'UTC', paused: true });
+    const [first, second] = cron.nextRuns(2, new Date(fromMs));
+    const periodMs = first && second ? second.getTime() - first.getTime() : CRON_SPREAD_MS * 4;
+    const offset = spreadOffsetMs(spreadKey, Math.min(CRON_SPREAD_MS, periodMs / 4));
     // A cron time c runs at c + offset; look back by the offset so none in range is missed.
     let cursor = new Date(fromMs - offset - 1);
     while (slots.length < maxSlots) {
