@@ -8,6 +8,7 @@ import { runMigrations } from '@parallax/db';
 import { openDatabase } from './database/open-database';
 import { poolOf } from './database/sql';
 import { PostgresIoAdapter } from './live/postgres-io.adapter';
+import { LocalAgentService } from './synthetic/local-agent.service';
 import { randomBytes } from 'node:crypto';
 import { resolveAdminToken, resolveStoredSecret } from './admin-token';
 import { AppConfig } from './config/config';
@@ -70,6 +71,8 @@ export async function startServer(config: AppConfig, logger: LoggerService = new
   const address = fastify.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = config.publicUrl ?? `http://localhost:${port}`;
+  // The local agent's browser reaches the collector over loopback whatever the public URL is.
+  await app.get(LocalAgentService).start(`http://127.0.0.1:${port}`);
 
   let closed = false;
   return {

@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { Journey } from './schema';
@@ -17,6 +17,8 @@ const JOURNEY_FILE = /\.ya?ml$/i;
 
 /** Every .yaml/.yml file under `dir` (recursively; dot-folders and node_modules skipped), sorted. */
 export async function listJourneyFiles(dir: string): Promise<string[]> {
+  // A single file may be given instead of a folder.
+  if ((await stat(dir)).isFile()) return [dir];
   const entries = await readdir(dir, { withFileTypes: true });
   const nested = await Promise.all(
     entries.map(async (e) => {

@@ -83,8 +83,10 @@ export class JourneysService implements OnModuleInit, OnModuleDestroy {
     const journey = parsed.journey;
     const siteId = await this.siteFor(journey, opts.siteId);
     for (const location of journey.locations) {
+      // A location named by a journey exists from then on; it shows as stale until an agent of it connects.
       if (!(await this.agents.locationExists(location))) {
-        throw new DomainError('validation_failed', `yaml: locations: unknown location "${location}"; create it with PUT /api/locations/${location}`, { field: 'locations' });
+        await this.agents.upsertLocation({ name: location, region: '' });
+        this.logger.log({ msg: 'location created for a journey; start an agent for it', location, journey: journey.name });
       }
     }
     const schedule = journey.schedule as { every?: string; cron?: string };

@@ -11,11 +11,12 @@ import { RunRepository } from './run.repository';
 import { RunsController } from './runs.controller';
 import { RunsService } from './runs.service';
 import { SchedulerService } from './scheduler.service';
+import { LocalAgentService } from './local-agent.service';
 
 @Module({
   imports: [SitesModule],
   controllers: [AgentController, JourneysController, RunsController, LocationsController],
-  providers: [AgentRepository, JourneyRepository, RunRepository, JourneysService, RunsService, SchedulerService, AgentApiService],
-  exports: [AgentApiService, SchedulerService, JourneysService, RunRepository],
+  providers: [AgentRepository, JourneyRepository, RunRepository, JourneysService, RunsService, SchedulerService, AgentApiService, LocalAgentService],
+  exports: [LocalAgentService, AgentApiService, SchedulerService, JourneysService, RunRepository],
 })
 export class SyntheticModule {}

@@ -1,0 +1,89 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { existsSync } from 'node:fs';
+import type { AgentHeartbeat, AgentRegistration, AgentSession, ClaimedRun, ClaimRequest, RunReport } from '@parallax/contracts';
+import { AgentRunner, AgentTransportError, RUNNER_VERSION, type AgentLogger, type AgentSnippet, type AgentTransport } from '@parallax/runner';
+import { DomainError } from '../common/domain-error';
+import { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/runtime';
+import { AgentApiService } from './agent-api.service';
+
+const LOCAL_LOCATION = 'local';
+
+/** The agent protocol without HTTP, for the server's own agent; domain errors become transport errors. */
+export class DirectAgentTransport implements AgentTransport {
+  constructor(
+    private readonly api: AgentApiService,
+    private readonly collectUrl: string,
+  ) {}
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (error instanceof DomainError) {
+        const code = error.code === 'unauthorized' ? 'unknown_agent' : error.code === 'unavailable' ? 'server' : 'rejected';
+        throw new AgentTransportError(code, error.message);
+      }
+      throw new AgentTransportError('server', (error as Error).message);
+    }
+  }
+
+  register(registration: AgentRegistration): Promise<AgentSession> {
+    return this.call(() => this.api.register(registration));
+  }
+  heartbeat(heartbeat: AgentHeartbeat): Promise<void> {
+    return this.call(() => this.api.heartbeat(heartbeat));
+  }
+  claim(request: ClaimRequest): Promise<ClaimedRun[]> {
+    return this.call(() => this.api.claim(request.agentId, request.max, this.collectUrl));
+  }
+  async report(runId: string, report: RunReport): Promise<void> {
+    await this.call(() => this.api.report(runId, report));
+  }
+  snippet(): Promise<AgentSnippet> {
+    return this.call(async () => this.api.snippetBundle());
+  }
+}
+
+/** The in-process agent for the location `local`, so one command runs everything on a laptop. */
+@Injectable()
+export class LocalAgentService implements OnApplicationShutdown {
+  private readonly logger = new Logger('LocalAgent');
+  private runner: AgentRunner | undefined;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly api: AgentApiService,
+  ) {}
+
+  /** Starts the agent once the server listens on `serverUrl` (its beacons go to the collector there). */
+  async start(serverUrl: string): Promise<void> {
+    if (!this.config.localAgent || this.runner) return;
+    if (!existsSync(this.config.chromiumPath)) {
+      this.logger.warn({
+        msg: `Synthetic runs for the location "local" will not run: Chromium not found at ${this.config.chromiumPath}. ` +
+          'Install it (apt-get install -y chromium) or set CHROMIUM_PATH; set PARALLAX_LOCAL_AGENT=false to silence this.',
+      });
+      return;
+    }
+    const log: AgentLogger = {
+      debug: (m, f) => this.logger.debug({ msg: m, ...f }),
+      info: (m, f) => this.logger.log({ msg: m, ...f }),
+      warn: (m, f) => this.logger.warn({ msg: m, ...f }),
+      error: (m, f) => this.logger.error({ msg: m, ...f }),
+    };
+    this.runner = new AgentRunner(new DirectAgentTransport(this.api, `${serverUrl}${this.config.collectPath}`), {
+      location: LOCAL_LOCATION,
+      concurrency: this.config.localAgentConcurrency,
+      chromiumPath: this.config.chromiumPath,
+      name: 'in-process',
+      version: RUNNER_VERSION,
+      log,
+    });
+    await this.runner.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runner?.stop();
+  }
+}

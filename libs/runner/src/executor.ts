@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs';
+import type { ClaimedRun, RunReport } from '@parallax/contracts';
+import { journeySchema } from '@parallax/journeys';
+import { BrowserPool, DEFAULT_CHROMIUM_PATH, missingChromiumMessage } from './browser-pool';
+import { executeClaimedRun } from './execute';
+import { secretsFromEnv } from './secrets';
+
+/** What the runner hands an executor with each run. */
+export interface RunExecutionContext {
+  /** The agent holding the run's lease. */
+  agentId: string;
+  /** The core snippet bundle, when the server gave one. */
+  bundle: string | undefined;
+  /** Aborted when the agent stops and the run outlives the grace period. */
+  signal: AbortSignal;
+}
+
+/** Executes claimed runs; the runner's seam for tests and benchmarks (a fake executor needs no browser). */
+export interface RunExecutor {
+  /** Checks what execution needs before the agent claims anything; throws a clear error if it cannot work. */
+  prepare?(): Promise<void>;
+  /** Runs one claimed run; should not throw (the runner reports a throw as a failed run). */
+  execute(run: ClaimedRun, ctx: RunExecutionContext): Promise<RunReport>;
+  /** Frees what the executor holds (the browser). */
+  close(): Promise<void>;
+}
+
+export interface ChromiumRunExecutorOptions {
+  chromiumPath?: string;
+  /** Where secrets come from (default process.env). */
+  env?: Record<string, string | undefined>;
+  /** Read a referenced secret from the plain variable NAME when PARALLAX_SECRET_NAME is unset (default true). */
+  plainEnvSecrets?: boolean;
+  /** Told when Chromium went away by itself; it is relaunched for the next run. */
+  onBrowserDisconnect?: () => void;
+}
+
+/** Runs each claimed run in a fresh context of one long-lived, relaunched-on-crash Chromium. */
+export class ChromiumRunExecutor implements RunExecutor {
+  private readonly pool: BrowserPool;
+  private readonly env: Record<string, string | undefined>;
+  private readonly plainEnvSecrets: boolean;
+
+  constructor(opts: ChromiumRunExecutorOptions = {}) {
+    this.pool = new BrowserPool({ executablePath: opts.chromiumPath ?? DEFAULT_CHROMIUM_PATH, onDisconnect: opts.onBrowserDisconnect });
+    this.env = opts.env ?? process.env;
+    this.plainEnvSecrets = opts.plainEnvSecrets ?? true;
+  }
+
+  /** Launches Chromium once, so a missing or broken browser stops the agent at start with a clear message. */
+  async prepare(): Promise<void> {
+    if (!existsSync(this.pool.executablePath)) throw new Error(missingChromiumMessage(this.pool.executablePath));
+    await this.pool.get();
+  }
+
+  async execute(run: ClaimedRun, ctx: RunExecutionContext): Promise<RunReport> {
+    // secrets are read per run, so a value changed in the environment needs no restart of the runner object
+    const parsed = journeySchema.safeParse(run.journey);
+    const secrets = parsed.success ? secretsFromEnv(parsed.data, this.env, { plainFallback: this.plainEnvSecrets }) : {};
+    let browser;
+    try {
+      browser = await this.pool.get();
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      return { agentId: ctx.agentId, status: 'failed', startedAt: new Date().toISOString(), durationMs: 0, steps: [], marks: [], consoleErrors: [], failedRequests: [], error: message };
+    }
+    return executeClaimedRun(browser, run, { agentId: ctx.agentId, bundle: ctx.bundle, secrets, signal: ctx.signal });
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}

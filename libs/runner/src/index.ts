@@ -1,0 +1,18 @@
+export {
+  HttpAgentTransport,
+  AgentTransportError,
+  transportErrorCode,
+  type AgentTransport,
+  type AgentSnippet,
+  type AgentTransportErrorCode,
+  type HttpAgentTransportOptions,
+} from './transport';
+export { BrowserPool, CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH, missingChromiumMessage, type BrowserPoolOptions } from './browser-pool';
+export { executeClaimedRun, toReportFields, type ExecuteRunOptions } from './execute';
+export { secretsFromEnv, missingSecrets, missingSecretsMessage, SECRET_ENV_PREFIX, type SecretsFromEnvOptions } from './secrets';
+export { ChromiumRunExecutor, type RunExecutor, type RunExecutionContext, type ChromiumRunExecutorOptions } from './executor';
+export { AgentRunner, type AgentRunnerOptions, type AgentRunnerStatus, type AgentLogger } from './runner';
+export { Backoff, Waker } from './timing';
+
+/** Version agents report at registration. */
+export const RUNNER_VERSION = '0.1.0';
