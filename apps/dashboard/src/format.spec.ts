@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  carrierSegments, evidenceFacts, formatClock, formatCount, formatDurationMs, formatMetricValue, formatSignedPct,
+  carrierSegments, evidenceFacts, formatAxisValue, formatClock, formatCompactCount, formatCount, formatDurationMs, formatMetricValue, formatSignedPct,
   incidentSentence, metricLabel, relativeTime, segmentText,
 } from './format';
 import type { Incident } from './types';
@@ -81,6 +81,18 @@ describe('value formatting', () => {
     expect(formatMetricValue('cls', 0)).toBe('0.00');
     expect(formatMetricValue('inp', null)).toBe('\u2013');
     expect(formatDurationMs(125_000)).toBe('2 min 5 s');
+  });
+
+  it('writes short axis labels and compact counts', () => {
+    expect(formatAxisValue('lcp', 0)).toBe('0');
+    expect(formatAxisValue('lcp', 500)).toBe('500 ms');
+    expect(formatAxisValue('lcp', 1500)).toBe('1.5 s');
+    expect(formatAxisValue('lcp', 2000)).toBe('2 s');
+    expect(formatAxisValue('cls', 0.15000000000000002)).toBe('0.15');
+    expect(formatCompactCount(950)).toBe('950');
+    expect(formatCompactCount(1249)).toBe('1.2k');
+    expect(formatCompactCount(34_400)).toBe('34k');
+    expect(formatCompactCount(1_500_000)).toBe('1.5M');
   });
 
   it('signs percentages with one decimal under 10%', () => {

@@ -151,3 +151,20 @@ export function segmentText(segment: IncidentSegment): string {
   }
   return text;
 }
+
+/** An axis label: "500 ms", "1.5 s", "0.05" (CLS); shorter than formatMetricValue. */
+export function formatAxisValue(metric: string, value: number): string {
+  if (metric === 'cls') return Number(value.toFixed(3)).toString();
+  if (value === 0) return '0';
+  if (Math.abs(value) >= 1000) return `${Number((value / 1000).toFixed(2))} s`;
+  return `${Number(value.toFixed(1))} ms`;
+}
+
+/** A compact count: "950", "1.2k", "34k", "1.5M". */
+export function formatCompactCount(n: number): string {
+  const abs = Math.abs(n);
+  if (abs < 1000) return String(Math.round(n));
+  if (abs < 10_000) return `${Number((n / 1000).toFixed(1))}k`;
+  if (abs < 1_000_000) return `${Math.round(n / 1000)}k`;
+  return `${Number((n / 1_000_000).toFixed(1))}M`;
+}

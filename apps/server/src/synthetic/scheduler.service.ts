@@ -63,7 +63,9 @@ export class SchedulerService implements OnModuleInit {
     for (const journey of await this.journeys.listEnabled()) {
       for (const location of journey.locations) {
         const timezone = (journey.definition.schedule as { timezone?: string } | undefined)?.timezone;
-        for (const slot of slotsBetween({ intervalMs: journey.intervalMs, cron: journey.cron, timezone }, `${journey.id}|${location}`, fromMs, toMs)) {
+        // A journey does not owe runs for the time before it existed.
+        const journeyFromMs = Math.max(fromMs, journey.createdAt.getTime());
+        for (const slot of slotsBetween({ intervalMs: journey.intervalMs, cron: journey.cron, timezone }, `${journey.id}|${location}`, journeyFromMs, toMs)) {
           const key = `${journey.id}|${location}|${slot}`;
           if (this.scheduled.has(key)) continue;
           this.scheduled.set(key, slot);
