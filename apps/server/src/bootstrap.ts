@@ -45,7 +45,7 @@ export async function startServer(config: AppConfig, logger: LoggerService = new
   const secretKey = resolveStoredSecret(config.secretKey, config.dataDir, 'secret-key', () => randomBytes(32).toString('base64url'), 32).value;
   const app = await NestFactory.create<NestFastifyApplication>(
     ServerModule.forRuntime({ config, dataSource, adminToken, secretKey }),
-    new FastifyAdapter({ logger: false, trustProxy: false, bodyLimit: 1024 * 1024 }),
+    new FastifyAdapter({ logger: false, trustProxy: false, bodyLimit: 2 * 1024 * 1024 }),
     { logger, bufferLogs: false },
   );
   const metrics = app.get(MetricsService);

@@ -30,7 +30,7 @@ export function missingChromiumMessage(path: string): string {
 }
 
 /**
- * The agent's one long-lived Chromium: launched on first use, shared by every run (each in its own context),
+ * The agent's one long-lived Chromium: launched on first use (signals are left to the owner, who must close()), shared by every run (each in its own context),
  * relaunched on the next get() after it disconnected or crashed.
  */
 export class BrowserPool {
@@ -75,7 +75,16 @@ export class BrowserPool {
   private async launch(): Promise<Browser> {
     const path = this.executablePath;
     if (!existsSync(path)) throw new Error(missingChromiumMessage(path));
-    const browser = await chromium.launch({ executablePath: path, args: [...CHROMIUM_ARGS], timeout: this.opts.launchTimeoutMs ?? 30_000 });
+    const browser = await chromium.launch({
+      executablePath: path,
+      args: [...CHROMIUM_ARGS],
+      timeout: this.opts.launchTimeoutMs ?? 30_000,
+      // the owner stops runs gracefully on a signal, then closes the pool; Playwright would kill Chromium at once
+      // (and exit with 130 on SIGINT). It still kills Chromium when the process exits.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
     browser.on('disconnected', () => {
       if (!this.closed) this.opts.onDisconnect?.();
     });

@@ -5,9 +5,11 @@ import type { ClaimedRun, RunReport } from '@parallax/contracts';
 import { parseJourney, type Journey } from '@parallax/journeys';
 import { loadSnippetBundles } from '@parallax/snippet';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BrowserPool } from './browser-pool';
 import { executeClaimedRun } from './execute';
+import { AgentRunner } from './runner';
+import type { AgentTransport } from './transport';
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const IN_CI = !!process.env.CI && process.env.CI !== 'false';
@@ -112,14 +114,22 @@ browserSuite('executeClaimedRun in Chromium', { timeout: 15_000 }, () => {
   let site: { baseUrl: string; server: Server };
   let collector: Awaited<ReturnType<typeof startCollector>>;
   let bundle: string;
+  let launchError: unknown;
 
   beforeAll(async () => {
     bundle = loadSnippetBundles().core;
     site = await startSite();
     collector = await startCollector();
     pool = new BrowserPool({ executablePath: CHROMIUM_PATH });
-    browser = await pool.get();
+    browser = await pool.get().catch((err: unknown) => {
+      launchError = err;
+      return undefined as unknown as Browser;
+    });
   }, 30_000);
+  // every test fails on its own when Chromium is missing (in CI), so the count of failures shows it
+  beforeEach(() => {
+    if (launchError) throw launchError;
+  });
   afterAll(async () => {
     await pool?.close();
     for (const server of [site?.server, collector?.server]) {
@@ -261,6 +271,46 @@ steps:
     const report = await run('run-abort-1', journey, {}, abort.signal);
     expect(report.error).toBe('aborted: the agent is stopping');
     expect(report.durationMs).toBeLessThan(2500);
+  });
+
+  it('runs a claimed run end to end through AgentRunner and the Chromium executor, secrets from the environment', async () => {
+    const journey = journeyOf(`
+name: runner-e2e
+schedule: { every: 5m }
+steps:
+  - goto: /login
+  - fill: { selector: '#pw', value: '\${{ secrets.SHOP_PASSWORD }}' }
+  - click: '#go'
+  - expect: { selector: '#echo', visible: true }
+`);
+    const due = [claimed('run-e2e-1', journey, site.baseUrl, collector.collectUrl)];
+    const reports: RunReport[] = [];
+    const transport: AgentTransport = {
+      register: async () => ({ agentId: 'agent-e2e', heartbeatMs: 1000, leaseMs: 30_000, pollMs: 50 }),
+      heartbeat: async () => undefined,
+      claim: async ({ max }) => due.splice(0, max),
+      report: async (_runId, report) => void reports.push(report),
+      snippet: async () => ({ bundle, hash: 'test' }),
+    };
+    const runner = new AgentRunner(transport, {
+      location: 'local',
+      concurrency: 1,
+      name: 'test',
+      version: 'test',
+      chromiumPath: CHROMIUM_PATH,
+      env: { PARALLAX_SECRET_SHOP_PASSWORD: SECRET },
+    });
+    await runner.start();
+    try {
+      await until(() => reports.length === 1, 10_000);
+    } finally {
+      await runner.stop();
+    }
+    expect(reports[0]).toMatchObject({ agentId: 'agent-e2e', status: 'passed' });
+    expect(reports[0].steps.at(-1)?.url).toContain('/echo?pw=***');
+    for (const form of SECRET_FORMS) expect(JSON.stringify(reports[0])).not.toContain(form);
+    await until(() => collector.beacons.some((b) => b.syntheticRunId === 'run-e2e-1'));
+    expect(collector.beacons.some((b) => b.syntheticRunId === 'run-e2e-1')).toBe(true);
   });
 
   it('relaunches Chromium after it went away', async () => {

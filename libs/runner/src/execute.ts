@@ -42,8 +42,8 @@ export async function executeClaimedRun(browser: Browser, run: ClaimedRun, opts:
   const startMs = performance.now();
   const elapsed = () => Math.round(performance.now() - startMs);
   const masker = new SecretMasker(Object.values(opts.secrets));
-  const finish = (report: Omit<RunReport, 'agentId' | 'startedAt' | 'durationMs'>): RunReport =>
-    masker.maskDeep({ agentId: opts.agentId, startedAt, durationMs: elapsed(), ...report });
+  const finish = (report: Omit<RunReport, 'agentId' | 'startedAt' | 'durationMs'>, durationMs = elapsed()): RunReport =>
+    masker.maskDeep({ agentId: opts.agentId, startedAt, durationMs, ...report });
 
   const parsed = journeySchema.safeParse(run.journey);
   if (!parsed.success) {
@@ -82,29 +82,39 @@ export async function executeClaimedRun(browser: Browser, run: ClaimedRun, opts:
     if ('reason' in outcome) {
       // the steps as they stood at the kill: the abandoned run may still record one while the screenshot is taken
       const finished = stepsDone.slice();
+      const killedAtMs = elapsed();
       // killed: a hung page may still give a screenshot, briefly; closing the context ends whatever hangs
       const screenshot = await withLimit(captureJpeg(page), KILL_SCREENSHOT_MS);
       const ctx = context;
       context = undefined;
       await ctx.close().catch(() => undefined);
       const reason = outcome.reason;
-      return finish({
+      const report = {
         ...emptyRecord(),
-        status: 'failed',
+        status: 'failed' as const,
         steps: [...finished.map(toStepReport), ...unrunSteps(journey, finished.length, reason)],
-        failedStepIndex: finished.length < journey.steps.length ? finished.length : undefined,
+        ...(finished.length < journey.steps.length ? { failedStepIndex: finished.length } : {}),
         error: reason,
         ...(screenshot ? { screenshotBase64: screenshot.toString('base64') } : {}),
-      });
+      };
+      return finish(report, killedAtMs);
     }
 
     const record = outcome.record;
     if (opts.bundle) await flushMetrics(context, beacons, opts.flushWaitMs ?? 300, opts.flushMaxMs ?? 2000);
     const crashed = !browser.isConnected();
-    return finish({
-      ...toReportFields(record),
-      ...(crashed ? { status: 'failed', error: record.error ?? 'Chromium crashed or disconnected during the run' } : {}),
-    });
+    // the journey's own duration: the agent's set-up and final flush are no part of what the site made it wait
+    const fields = toReportFields(record);
+    // beacons of the injected snippet are the agent's traffic, not the site's: a beacon sent as a page unloads
+    // shows as aborted even when it arrived
+    fields.failedRequests = fields.failedRequests.filter((r) => !r.url.startsWith(run.collectUrl));
+    return finish(
+      {
+        ...fields,
+        ...(crashed ? { status: 'failed', error: record.error ?? 'Chromium crashed or disconnected during the run' } : {}),
+      },
+      record.durationMs,
+    );
   } catch (err) {
     // the browser itself failed (a context could not be created, Chromium died): a run-level error
     const message = err instanceof Error ? err.message.split('\n')[0] : String(err);

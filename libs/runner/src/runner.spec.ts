@@ -336,6 +336,28 @@ describe('AgentRunner', () => {
     expect(executor.closed).toBe(true);
   });
 
+  it('stop() during a claim under way still runs and reports what that claim returns, before closing the executor', async () => {
+    const transport = new FakeTransport();
+    let answerClaim: (runs: ClaimedRun[]) => void = () => undefined;
+    let claimStarted = false;
+    transport.claim = (request) => {
+      transport.claims.push({ ...request, atMs: performance.now() });
+      claimStarted = true;
+      return new Promise((resolve) => (answerClaim = resolve));
+    };
+    const executor = new FakeExecutor(20);
+    const runner = startRunner(transport, executor);
+    await until(() => claimStarted);
+
+    const stopped = runner.stop();
+    answerClaim([claimedRun('late')]);
+    await stopped;
+    expect(executor.executed).toEqual(['late']);
+    expect(transport.reports.has('late')).toBe(true);
+    expect(executor.closed).toBe(true);
+    expect(transport.claims).toHaveLength(1);
+  });
+
   it('rejects a concurrency below 1', () => {
     expect(() => new AgentRunner(new FakeTransport(), { location: 'x', concurrency: 0, name: 'n', version: 'v', executor: new FakeExecutor() })).toThrow(/concurrency/);
   });

@@ -115,6 +115,8 @@ export class AgentRunner {
   private async shutdown(): Promise<void> {
     this.stopping = true;
     this.waker.wake();
+    // the claim loop ends first: runs from a claim already under way start, and are waited for, like the others
+    await this.loops[0];
     const graceMs = this.opts.stopGraceMs ?? 30_000;
     if (this.running.size) {
       this.log.info('waiting for runs in progress', { runIds: [...this.running.keys()], graceMs });

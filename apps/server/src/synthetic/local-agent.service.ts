@@ -78,9 +78,16 @@ export class LocalAgentService implements OnApplicationShutdown {
       chromiumPath: this.config.chromiumPath,
       name: 'in-process',
       version: RUNNER_VERSION,
+      // Journeys of the in-process agent read only PARALLAX_SECRET_* variables, never server settings such as DATABASE_URL.
+      plainEnvSecrets: false,
       log,
     });
-    await this.runner.start();
+    try {
+      await this.runner.start();
+    } catch (error) {
+      this.runner = undefined;
+      this.logger.warn({ msg: `The in-process agent for "local" did not start: ${(error as Error).message}` });
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
