@@ -44,7 +44,7 @@ describe('synthetic journeys end to end', () => {
   });
 
   it('runs the example checkout journey: every step timed, lab vitals as synthetic beacons, the secret nowhere', async () => {
-    const yaml = readFileSync(join(__dirname, '../../journeys/checkout.yaml'), 'utf8').replace(/^locations: .*$/m, `locations: [local]\nbaseUrl: ${shop.baseUrl}`);
+    const yaml = readFileSync(join(__dirname, '../../journeys/checkout.yaml'), 'utf8').replace(/^locations: .*$/m, 'locations: [local]').replace(/^baseUrl: .*$/m, `baseUrl: ${shop.baseUrl}`);
     const journey = await createJourney(yaml);
     expect((await server.api(`/api/journeys/${journey.id}/run`, { method: 'POST' })).status).toBe(202);
     const run = await waitForRun(journey.id, (r) => r.trigger === 'manual' && TERMINAL.includes(r.status));

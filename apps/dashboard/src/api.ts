@@ -26,7 +26,7 @@ export class Api {
         headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
       });
       if (response.status === 401 && attempt < MAX_AUTH_ATTEMPTS) {
-        token = await this.tokens.rejected();
+        token = await this.tokens.rejected(token);
         continue;
       }
       const text = await response.text();

@@ -19,8 +19,14 @@ export class TokenStore {
     return this.ask(null);
   }
 
-  /** Forgets a token the server rejected and asks for a new one; concurrent callers share one prompt. */
-  rejected(): Promise<string> {
+  /**
+   * Forgets `badToken`, which the server rejected, and asks for a new one; concurrent callers share one prompt,
+   * and a caller whose token was already replaced gets the new one without a second prompt.
+   */
+  rejected(badToken: string): Promise<string> {
+    const stored = localStorage.getItem(STORAGE_KEY);
+    if (stored && stored !== badToken) return Promise.resolve(stored);
+    if (this.pending) return this.pending;
     localStorage.removeItem(STORAGE_KEY);
     return this.ask('The server did not accept that token. Please enter it again.');
   }

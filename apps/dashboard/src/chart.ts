@@ -78,7 +78,7 @@ export function renderCompareChart(host: HTMLElement, data: CompareChartData): v
     );
   }
   // Time axis.
-  const { stepMs, ticks } = timeTicks(data.fromMs, data.toMs, Math.max(2, Math.floor((width - MARGIN.left - MARGIN.right) / 90)), tzOffsetMinutes);
+  const { stepMs, ticks } = timeTicks(data.fromMs, data.toMs, Math.max(2, Math.floor((width - MARGIN.left - MARGIN.right) / 75)), tzOffsetMinutes);
   for (const tick of ticks) {
     const px = x(tick);
     grid.append(
@@ -98,9 +98,8 @@ export function renderCompareChart(host: HTMLElement, data: CompareChartData): v
   for (const p of isolatedPoints(rumPoints)) svg.append(s('circle', { class: 'dot-rum', cx: p.x, cy: p.y, r: 2.5 }));
   // Runs come every few minutes, so short buckets leave gaps: join them, and mark the real points.
   svg.append(s('path', { class: 'line-synthetic', d: linePath(synPoints, true) }));
-  const synDefined = synPoints.filter((p): p is { x: number; y: number } => p != null);
-  if (synDefined.length <= (width - MARGIN.left) / 8) {
-    for (const p of synDefined) svg.append(s('circle', { class: 'dot-synthetic', cx: p.x, cy: p.y, r: 2.5 }));
+  if (hasInnerGaps(synPoints) || synPoints.filter(Boolean).length <= 30) {
+    for (const p of synPoints) if (p) svg.append(s('circle', { class: 'dot-synthetic', cx: p.x, cy: p.y, r: 2.5 }));
   }
 
   // Deployment markers, labels staggered on two rows above the plot.
@@ -188,6 +187,15 @@ export function renderCompareChart(host: HTMLElement, data: CompareChartData): v
   replace(host, svg, tooltip);
 }
 
+/** Whether a line joined across gaps would hide where the data really is. */
+function hasInnerGaps(points: PixelPoint[]): boolean {
+  const first = points.findIndex(Boolean);
+  let last = points.length - 1;
+  while (last >= 0 && !points[last]) last--;
+  for (let i = first + 1; i < last; i++) if (!points[i]) return true;
+  return false;
+}
+
 function placeDot(dot: SVGCircleElement, cx: number, cy: number | null): void {
   if (cy == null) return void dot.setAttribute('visibility', 'hidden');
   dot.setAttribute('cx', String(cx));
@@ -198,11 +206,21 @@ function placeDot(dot: SVGCircleElement, cx: number, cy: number | null): void {
 function readout(b: Bucket, bucketMs: number, data: CompareChartData, deployments: Deployment[]): HTMLElement[] {
   const { metric, nowMs } = data;
   const value = (p: SeriesPoint | null) => formatMetricValue(metric, p?.p75);
-  const rumDetail = b.rum && b.rum.p75 != null ? ` (p50 ${formatMetricValue(metric, b.rum.p50)}, p95 ${formatMetricValue(metric, b.rum.p95)})` : '';
+  const row = (swatch: string, label: string, p: SeriesPoint | null) => [
+    h('span', { class: `swatch ${swatch}` }),
+    h('span', null, label),
+    h('strong', { class: 'num' }, value(p)),
+    h('span', { class: 'tip-n num' }, `n ${formatCount(p?.count ?? 0)}`),
+  ];
   const out = [
     h('div', { class: 'tip-time' }, `${formatClock(b.startMs, nowMs)} – ${formatClock(b.startMs + bucketMs, nowMs)}`),
-    h('div', { class: 'tip-row' }, h('span', { class: 'swatch swatch-rum' }), h('span', null, 'Real users p75 '), h('strong', null, value(b.rum)), rumDetail, h('span', { class: 'tip-n' }, ` n ${formatCount(b.rum?.count ?? 0)}`)),
-    h('div', { class: 'tip-row' }, h('span', { class: 'swatch swatch-synthetic' }), h('span', null, 'Synthetic p75 '), h('strong', null, value(b.synthetic)), h('span', { class: 'tip-n' }, ` n ${formatCount(b.synthetic?.count ?? 0)}`)),
+    h(
+      'div',
+      { class: 'tip-grid' },
+      ...row('swatch-rum', 'Real users p75', b.rum),
+      b.rum?.p75 != null ? h('span', { class: 'tip-spread' }, `p50 ${formatMetricValue(metric, b.rum.p50)} · p95 ${formatMetricValue(metric, b.rum.p95)}`) : null,
+      ...row('swatch-synthetic', 'Synthetic p75', b.synthetic),
+    ),
   ];
   for (const d of deployments) {
     out.push(

@@ -1,6 +1,6 @@
 // A tiny element builder: enough DOM sugar for a dashboard without a framework.
 
-type Child = Node | string | number | null | undefined | false;
+type Child = Node | string | number | null | undefined | false | Child[];
 type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
 
 function apply(el: Element, attrs: Attrs | undefined): void {
@@ -16,7 +16,8 @@ function apply(el: Element, attrs: Attrs | undefined): void {
 function append(el: Element, children: Child[]): void {
   for (const child of children) {
     if (child == null || child === false) continue;
-    el.append(typeof child === 'object' ? child : String(child));
+    if (Array.isArray(child)) append(el, child);
+    else el.append(typeof child === 'object' ? child : String(child));
   }
 }
 

@@ -13,7 +13,8 @@ export interface LiveEvents {
   'beacons.minute': BeaconsMinute;
 }
 
-export type LiveStatus = 'connecting' | 'live' | 'offline';
+/** 'reconnected': live again after a drop, so events may have been missed. */
+export type LiveStatus = 'connecting' | 'live' | 'reconnected' | 'offline';
 type Listener<K extends keyof LiveEvents> = (payload: LiveEvents[K]) => void;
 
 const EVENT_NAMES: (keyof LiveEvents)[] = ['incident.opened', 'incident.updated', 'incident.resolved', 'run.completed', 'beacons.minute'];
@@ -23,6 +24,7 @@ export class LiveFeed {
   private socket: Socket | null = null;
   private siteId: string | null = null;
   private readonly listeners = new Map<keyof LiveEvents, Set<(payload: never) => void>>();
+  private everConnected = false;
   private statusListener: (status: LiveStatus) => void = () => {};
 
   constructor(private readonly tokens: TokenStore) {}
@@ -31,18 +33,23 @@ export class LiveFeed {
   async start(): Promise<void> {
     await this.tokens.token();
     // auth as a function: every reconnect sends the token the user entered last (here or for a REST call).
-    const socket = io({ auth: (cb) => cb({ token: this.tokens.current() ?? '' }), transports: ['websocket', 'polling'] });
+    let sentToken = '';
+    const socket = io({
+      auth: (cb) => cb({ token: (sentToken = this.tokens.current() ?? '') }),
+      transports: ['websocket', 'polling'],
+    });
     this.socket = socket;
     this.statusListener('connecting');
     socket.on('connect', () => {
-      this.statusListener('live');
+      this.statusListener(this.everConnected ? 'reconnected' : 'live');
+      this.everConnected = true;
       if (this.siteId) socket.emit('subscribe', { siteId: this.siteId });
     });
     socket.on('disconnect', () => this.statusListener('offline'));
     socket.on('connect_error', async (error: Error) => {
       this.statusListener('offline');
       if (error.message !== 'unauthorized') return; // socket.io retries network errors by itself
-      await this.tokens.rejected();
+      await this.tokens.rejected(sentToken);
       socket.connect();
     });
     for (const name of EVENT_NAMES) {

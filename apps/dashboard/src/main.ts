@@ -43,7 +43,7 @@ function tabFromHash(): TabKey | null {
 const siteSelect = h('select', { id: 'site-select', 'aria-label': 'Site', onchange: () => selectSite(siteSelect.value) });
 const rangeBar = h('div', { class: 'segmented', role: 'group', 'aria-label': 'Time range' });
 const liveDot = h('span', { class: 'live-dot' });
-const liveText = h('span', { class: 'live-text' }, 'Connecting…');
+const liveText = h('span', { class: 'live-text' });
 const beaconRate = h('span', { class: 'live-rate muted' });
 const tabButtons = new Map<TabKey, HTMLButtonElement>();
 const nav = h('nav', { class: 'tabs', 'aria-label': 'Screens' });
@@ -88,8 +88,15 @@ function renderTabs() {
 }
 
 live.onStatus((status: LiveStatus) => {
-  liveDot.className = `live-dot live-${status}`;
-  liveText.textContent = status === 'live' ? 'Live' : status === 'connecting' ? 'Connecting…' : 'Reconnecting…';
+  const isLive = status === 'live' || status === 'reconnected';
+  liveDot.className = `live-dot live-${isLive ? 'live' : status}`;
+  liveText.textContent = isLive ? 'Live' : status === 'connecting' ? 'Connecting…' : 'Reconnecting…';
+  if (status === 'reconnected' && views) {
+    // Events sent while we were away are lost: reload the live lists.
+    stale.add('incidents');
+    stale.add('synthetic');
+    show(activeTab);
+  }
 });
 live.on('beacons.minute', (event) => {
   beaconRate.textContent = `· ${formatCount(event.count)} beacons/min`;

@@ -14,7 +14,7 @@ export function compareView(ctx: AppContext): View {
   let route: string | null = null;
   let metric: MetricName = 'lcp';
   let segment: string | null = null;
-  let showBand = true;
+  let showBand = false;
   let chartData: CompareChartData | null = null;
   let routesSeq = 0;
   let seriesSeq = 0;
@@ -25,18 +25,21 @@ export function compareView(ctx: AppContext): View {
   const valueInput = h('input', { id: 'segment-value', type: 'text', placeholder: 'value, e.g. BR', 'aria-label': 'Segment value', disabled: true, onkeydown: (e: Event) => (e as KeyboardEvent).key === 'Enter' && applySegment() });
   const applyButton = h('button', { type: 'button', class: 'btn', disabled: true, onclick: () => applySegment() }, 'Apply');
   const segmentError = h('span', { class: 'inline-error', role: 'alert' });
-  const bandToggle = h('input', { type: 'checkbox', id: 'band-toggle', checked: showBand, onchange: () => { showBand = bandToggle.checked; draw(); } });
+  const bandToggle = h('input', { type: 'checkbox', id: 'band-toggle', checked: showBand, onchange: () => { showBand = bandToggle.checked; bandLegend.hidden = !showBand; draw(); } });
   const chartHost = h('div', { class: 'chart' });
   const summary = h('p', { class: 'muted chart-summary' });
   const deploymentsBox = h('div', { class: 'deployments' });
   const body = h('div', null, chartHost, summary, deploymentsBox);
+  const rumLegend = h('span', null, 'Real users p75');
+  const bandLegend = h('span', { hidden: !showBand }, h('span', { class: 'swatch swatch-band' }), 'p50–p95');
   const legend = h(
     'div',
     { class: 'legend' },
-    h('span', null, h('span', { class: 'swatch swatch-rum' }), 'Real users p75'),
-    h('span', null, h('span', { class: 'swatch swatch-band' }), 'p50–p95'),
+    h('span', null, h('span', { class: 'swatch swatch-rum' }), rumLegend),
+    bandLegend,
     h('span', null, h('span', { class: 'swatch swatch-synthetic' }), 'Synthetic p75'),
     h('span', null, h('span', { class: 'swatch swatch-marker' }), 'Deployment'),
+    h('span', null, h('span', { class: 'swatch swatch-marker swatch-config' }), 'Config change'),
   );
 
   const root = h(
@@ -85,6 +88,7 @@ export function compareView(ctx: AppContext): View {
     segmentError.textContent = '';
     if (parsed.segment === segment) return;
     segment = parsed.segment;
+    rumLegend.textContent = segment ? `Real users p75, ${segment.replace(':', '=')}` : 'Real users p75';
     loadSeries();
   }
 

@@ -84,7 +84,7 @@ export function incidentsView(ctx: AppContext): View {
         h('span', { class: 'incident-time muted' }, times.join(' · ')),
       ),
       h('h3', { class: 'sentence' }, incidentSentence(incident, now)),
-      facts.length ? h('div', { class: 'facts' }, ...facts.map((f) => h('span', { class: 'fact' }, f))) : null,
+      facts.length ? h('div', { class: 'facts' }, h('span', { class: 'chips-label muted' }, 'Evidence'), ...facts.map((f) => h('span', { class: 'fact' }, f))) : null,
       segments.length ? h('div', { class: 'chips' }, h('span', { class: 'chips-label muted' }, 'Segments'), ...segments.slice(0, 6).map((sg) => h('span', { class: sg.carries === false ? 'chip chip-weak' : 'chip' }, segmentText(sg)))) : null,
       h(
         'div',

@@ -14,7 +14,7 @@ async function copyText(text: string): Promise<void> {
   if (!ok) throw new Error('copy failed');
 }
 
-function codeBlock(text: string, label: string): HTMLElement {
+function codeBlock(text: string, label: string, language: string, wrap = false): HTMLElement {
   const button = h('button', { type: 'button', class: 'btn btn-small copy', 'aria-label': `Copy ${label}` }, 'Copy');
   button.addEventListener('click', async () => {
     try {
@@ -25,7 +25,7 @@ function codeBlock(text: string, label: string): HTMLElement {
     }
     setTimeout(() => (button.textContent = 'Copy'), 2000);
   });
-  return h('div', { class: 'code' }, h('pre', null, h('code', null, text)), button);
+  return h('div', { class: 'code' }, h('div', { class: 'code-bar' }, h('span', null, language), button), h('pre', { class: wrap ? 'wrap' : null }, h('code', null, text)));
 }
 
 /** The curl command CI runs after a deployment. */
@@ -62,14 +62,14 @@ export function setupView(ctx: AppContext): View {
     const site = ctx.site;
     if (!site) return;
     replace(siteBox, h('dt', null, 'Name'), h('dd', null, site.name), h('dt', null, 'Site id'), h('dd', { class: 'mono' }, site.id), h('dt', null, 'Site key'), h('dd', { class: 'mono' }, site.siteKey));
-    replace(deployBox, codeBlock(deploymentCurl(location.origin, site.id), 'the curl command'));
+    replace(deployBox, codeBlock(deploymentCurl(location.origin, site.id), 'the curl command', 'Shell'));
     replace(snippetBox, notice('Loading the snippet…', 'loading'));
     try {
       const snippet = await ctx.api.snippet(site.id);
       if (ctx.site?.id !== site.id) return;
       replace(
         snippetBox,
-        codeBlock(snippet.tag, 'the snippet tag'),
+        codeBlock(snippet.tag, 'the snippet tag', 'HTML', true),
         h('dl', { class: 'facts-list' }, h('dt', null, 'Script'), h('dd', { class: 'mono' }, snippet.scriptUrl), h('dt', null, 'Collect endpoint'), h('dd', { class: 'mono' }, snippet.collectUrl)),
       );
     } catch (e) {

@@ -137,7 +137,11 @@ export class JourneysService implements OnModuleInit, OnModuleDestroy {
       } catch (error) {
         failed.push(filePath);
         const message = (error as Error).message;
-        if (this.reported.get(filePath) !== message) this.logger.warn({ msg: 'journey file skipped', file: filePath, error: message });
+        if (this.reported.get(filePath) !== message) {
+          // A journey waiting for its site is expected (the examples wait for "demo-shop"); anything else is a problem.
+          const waiting = error instanceof DomainError && error.details?.field === 'site';
+          this.logger[waiting ? 'log' : 'warn']({ msg: waiting ? 'journey file waits for its site' : 'journey file skipped', file: filePath, reason: message });
+        }
         this.reported.set(filePath, message);
       }
     }
