@@ -1,5 +1,4 @@
 // REST client: every call carries the admin token; a 401 asks the user for the token again and retries.
-import type { TokenStore } from './auth';
 import { queryString } from './range';
 import type {
   Deployment, Incident, IncidentStatus, Journey, LocationInfo, RouteCount, Run, Series, Site, Snippet, Source,
@@ -14,9 +13,15 @@ export class ApiError extends Error {
 
 const MAX_AUTH_ATTEMPTS = 3;
 
+/** Where the client gets the admin token, and how it reports a rejected one (TokenStore in the app). */
+export interface TokenSource {
+  token(): Promise<string>;
+  rejected(badToken: string): Promise<string>;
+}
+
 /** Typed calls to the server's REST API. */
 export class Api {
-  constructor(private readonly tokens: TokenStore, private readonly baseUrl = '') {}
+  constructor(private readonly tokens: TokenSource, private readonly baseUrl = '') {}
 
   private async request<T>(method: 'GET' | 'POST', path: string): Promise<T> {
     let token = await this.tokens.token();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countByStatus, prependRun, upsertIncident } from './feed';
+import { activeSince, countByStatus, prependRun, upsertIncident } from './feed';
 import type { Incident, Run } from './types';
 
 const inc = (id: string, openedAt: string, over: Partial<Incident> = {}): Incident => ({
@@ -34,6 +34,18 @@ describe('upsertIncident', () => {
 
   it('counts by status', () => {
     expect(countByStatus([...list, inc('r', '2025-11-24T09:00:00Z', { status: 'resolved' })])).toEqual({ open: 2, acknowledged: 0, resolved: 1 });
+  });
+});
+
+describe('activeSince', () => {
+  const from = Date.parse('2025-11-24T12:00:00Z');
+
+  it('keeps unresolved incidents of any age and those resolved inside the range', () => {
+    expect(activeSince(inc('a', '2025-11-01T00:00:00Z', { status: 'acknowledged' }), from)).toBe(true);
+    expect(activeSince(inc('b', '2025-11-24T10:00:00Z', { status: 'resolved', resolvedAt: '2025-11-24T12:30:00Z' }), from)).toBe(true);
+    expect(activeSince(inc('c', '2025-11-24T10:00:00Z', { status: 'resolved', resolvedAt: '2025-11-24T11:00:00Z' }), from)).toBe(false);
+    // Without resolvedAt the last update stands in for it.
+    expect(activeSince(inc('d', '2025-11-24T10:00:00Z', { status: 'resolved', updatedAt: '2025-11-24T11:59:00Z' }), from)).toBe(false);
   });
 });
 

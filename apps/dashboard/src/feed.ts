@@ -28,6 +28,13 @@ export function prependRun(runs: Run[], run: Run, limit = 20): Run[] {
   return [run, ...runs.filter((r) => r.id !== run.id)].slice(0, limit);
 }
 
+/** Whether an incident was active at some time after `fromMs`: still unresolved, or resolved after it. */
+export function activeSince(incident: Incident, fromMs: number): boolean {
+  if (incident.status !== 'resolved') return true;
+  const resolvedMs = Date.parse(incident.resolvedAt ?? incident.updatedAt);
+  return !(resolvedMs < fromMs);
+}
+
 /** Counts of incidents per status, for the feed's header. */
 export function countByStatus(list: Incident[]): Record<IncidentStatus, number> {
   const counts: Record<IncidentStatus, number> = { open: 0, acknowledged: 0, resolved: 0 };

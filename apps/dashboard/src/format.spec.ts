@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  carrierSegments, evidenceFacts, formatAxisValue, formatClock, formatCompactCount, formatCount, formatDurationMs, formatMetricValue, formatSignedPct,
+  carrierSegments, deploymentCurl, evidenceFacts, formatAxisValue, formatClock, formatCompactCount, formatCount, formatDurationMs, formatMetricValue, formatSignedPct,
   incidentSentence, metricLabel, relativeTime, segmentText,
 } from './format';
 import type { Incident } from './types';
@@ -139,5 +139,16 @@ describe('evidence', () => {
     expect(segmentText({ dim: 'release', value: 'v2', share: 35 })).toBe('release=v2 \u00b7 35% of traffic');
     expect(carrierSegments(incident().segments).map((s) => s.value)).toEqual(['BR', '3g']);
     expect(carrierSegments(undefined)).toEqual([]);
+  });
+});
+
+describe('deploymentCurl', () => {
+  it('is a runnable command for this server and site, with the token left to the shell', () => {
+    expect(deploymentCurl('https://px.example.com', 'site-1')).toBe(
+      'curl -X POST https://px.example.com/api/deployments \\\n' +
+        '  -H "Authorization: Bearer $TOKEN" \\\n' +
+        "  -H 'Content-Type: application/json' \\\n" +
+        '  -d \'{"siteId":"site-1","version":"v2.3.1","kind":"deployment"}\'',
+    );
   });
 });

@@ -168,3 +168,13 @@ export function formatCompactCount(n: number): string {
   if (abs < 1_000_000) return `${Math.round(n / 1000)}k`;
   return `${Number((n / 1_000_000).toFixed(1))}M`;
 }
+
+/** The curl command CI runs after a deployment. */
+export function deploymentCurl(origin: string, siteId: string): string {
+  return [
+    `curl -X POST ${origin}/api/deployments \\`,
+    `  -H "Authorization: Bearer $TOKEN" \\`,
+    `  -H 'Content-Type: application/json' \\`,
+    `  -d '{"siteId":"${siteId}","version":"v2.3.1","kind":"deployment"}'`,
+  ].join('\n');
+}

@@ -140,9 +140,9 @@ function selectRange(key: RangeKey) {
   ctx.range = key;
   localStorage.setItem(RANGE_KEY, key);
   renderRange();
-  // Only the charts depend on the range; the lists are "latest N".
+  // The chart reloads; the incident feed filters what it has (see incidentsView); runs are "latest N".
   stale.add('compare');
-  if (activeTab === 'compare') show('compare');
+  show(activeTab);
 }
 
 window.addEventListener('hashchange', () => {

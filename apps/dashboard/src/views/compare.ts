@@ -12,6 +12,8 @@ const METRICS: MetricName[] = ['lcp', 'inp', 'cls', 'fcp', 'ttfb'];
 /** The compare screen. */
 export function compareView(ctx: AppContext): View {
   let route: string | null = null;
+  // Routes belong to a site: a route chosen on another site is forgotten.
+  let routeSiteId: string | null = null;
   let metric: MetricName = 'lcp';
   let segment: string | null = null;
   let showBand = false;
@@ -100,6 +102,8 @@ export function compareView(ctx: AppContext): View {
     const site = ctx.site;
     if (!site) return;
     const seq = ++routesSeq;
+    if (routeSiteId !== site.id) route = null;
+    routeSiteId = site.id;
     const { fromMs, toMs } = rangeWindow(ctx.range, ctx.now());
     const from = new Date(fromMs).toISOString();
     const to = new Date(toMs).toISOString();
@@ -194,6 +198,7 @@ export function compareView(ctx: AppContext): View {
       }
       if (params?.route && params.route !== route) {
         route = params.route;
+        routeSiteId = ctx.site?.id ?? null;
         changed = true;
       }
       if (changed) refresh();

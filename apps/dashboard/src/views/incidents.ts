@@ -1,8 +1,9 @@
 // Incidents: the live feed, newest first, each in plain words with its label, evidence and an acknowledge button.
 import type { AppContext, View } from '../context';
 import { h, notice, replace } from '../dom';
-import { countByStatus, sortIncidents, upsertIncident } from '../feed';
+import { activeSince, countByStatus, sortIncidents, upsertIncident } from '../feed';
 import { LABEL_BADGE, evidenceFacts, formatClock, incidentSentence, metricLabel, relativeTime, segmentText, deploymentKindWord } from '../format';
+import { RANGES, rangeWindow } from '../range';
 import type { Incident, IncidentStatus } from '../types';
 
 const FILTERS: [IncidentStatus | null, string][] = [[null, 'All'], ['open', 'Open'], ['acknowledged', 'Acknowledged'], ['resolved', 'Resolved']];
@@ -48,14 +49,18 @@ export function incidentsView(ctx: AppContext): View {
   }
 
   function render() {
-    const counts = countByStatus(incidents);
-    summary.textContent = loaded ? `${counts.open} open · ${counts.acknowledged} acknowledged · ${counts.resolved} resolved${incidents.length >= LIMIT ? ` (latest ${LIMIT})` : ''}` : '';
+    // The range picker applies as "active during the range": unresolved ones always show.
+    const { fromMs } = rangeWindow(ctx.range, ctx.now());
+    const shown = incidents.filter((i) => activeSince(i, fromMs));
+    const counts = countByStatus(shown);
+    const span = `last ${RANGES[ctx.range].label}`;
+    summary.textContent = loaded ? `${counts.open} open · ${counts.acknowledged} acknowledged · ${counts.resolved} resolved in the ${span}${incidents.length >= LIMIT ? ` (of the latest ${LIMIT})` : ''}` : '';
     if (error) return replace(list, notice(error, 'error'));
     if (!loaded) return replace(list, notice('Loading incidents…', 'loading'));
-    if (!incidents.length) {
-      return replace(list, notice(filter ? `No ${filter} incidents for this site.` : 'No incidents for this site. New ones appear here as soon as the detectors open them.'));
+    if (!shown.length) {
+      return replace(list, notice(filter ? `No ${filter} incidents in the ${span}.` : `No incidents in the ${span}. New ones appear here as soon as the detectors open them.`));
     }
-    replace(list, ...incidents.map(card));
+    replace(list, ...shown.map(card));
     arriving.clear();
   }
 
@@ -161,5 +166,5 @@ export function incidentsView(ctx: AppContext): View {
   setInterval(() => loaded && !error && render(), 30_000);
 
   renderFilters();
-  return { root, refresh };
+  return { root, refresh, shown: () => void (loaded && render()) };
 }

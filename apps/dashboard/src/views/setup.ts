@@ -1,6 +1,7 @@
 // Setup: the snippet tag to paste into the site, and how CI records deployments.
 import type { AppContext, View } from '../context';
 import { h, notice, replace } from '../dom';
+import { deploymentCurl } from '../format';
 
 /** Copies text, falling back to a hidden textarea where the Clipboard API is unavailable (plain http). */
 async function copyText(text: string): Promise<void> {
@@ -26,16 +27,6 @@ function codeBlock(text: string, label: string, language: string, wrap = false):
     setTimeout(() => (button.textContent = 'Copy'), 2000);
   });
   return h('div', { class: 'code' }, h('div', { class: 'code-bar' }, h('span', null, language), button), h('pre', { class: wrap ? 'wrap' : null }, h('code', null, text)));
-}
-
-/** The curl command CI runs after a deployment. */
-export function deploymentCurl(origin: string, siteId: string): string {
-  return [
-    `curl -X POST ${origin}/api/deployments \\`,
-    `  -H "Authorization: Bearer $TOKEN" \\`,
-    `  -H 'Content-Type: application/json' \\`,
-    `  -d '{"siteId":"${siteId}","version":"v2.3.1","kind":"deployment"}'`,
-  ].join('\n');
 }
 
 /** The setup screen. */

@@ -48,7 +48,7 @@ export function syntheticView(ctx: AppContext): View {
               'tr',
               { class: (fresh.get(run.id) ?? 0) > now ? 'is-new' : null },
               h('td', { class: 'nowrap', title: run.finishedAt ?? '' }, run.finishedAt ? [formatClock(Date.parse(run.finishedAt), now), h('span', { class: 'muted rel' }, ` · ${relativeTime(Date.parse(run.finishedAt), now)}`)] : '–'),
-              h('td', null, journeyName(run)),
+              h('td', null, journeyName(run), h('div', { class: 'muted phone-only' }, run.location)),
               h('td', null, run.location),
               h('td', null, h('span', { class: `status status-${run.status}` }, run.status)),
               h('td', { class: 'num' }, formatDurationMs(run.durationMs)),
