@@ -49,6 +49,8 @@ export const envSchema = z.object({
   PARALLAX_RUN_MAX_WAIT_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(300_000),
   /** Key webhook signing secrets are derived from (never stored); generated in the data folder when unset. Replicas must share it. */
   PARALLAX_SECRET_KEY: z.string().min(32, 'must be at least 32 characters').max(500).optional(),
+  /** How often the detector loop looks for sites due for a tick (each site's tick comes from its detectConfig.tickSeconds, default 60 s). */
+  PARALLAX_DETECT_LOOP_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
   PARALLAX_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   PARALLAX_RUN_MIGRATIONS: bool.default(true),
   PARALLAX_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
@@ -80,6 +82,7 @@ export interface AppConfig {
   runLeaseMs: number;
   runMaxWaitMs: number;
   secretKey?: string;
+  detectLoopMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   runMigrations: boolean;
   dbPoolSize: number;
@@ -127,6 +130,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     runLeaseMs: e.PARALLAX_RUN_LEASE_MS,
     runMaxWaitMs: e.PARALLAX_RUN_MAX_WAIT_MS,
     secretKey: e.PARALLAX_SECRET_KEY,
+    detectLoopMs: e.PARALLAX_DETECT_LOOP_MS,
     logLevel: e.PARALLAX_LOG_LEVEL,
     runMigrations: e.PARALLAX_RUN_MIGRATIONS,
     dbPoolSize: e.PARALLAX_DB_POOL_SIZE,

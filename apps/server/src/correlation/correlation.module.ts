@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
+import { IngestModule } from '../ingest/ingest.module';
 import { SitesModule } from '../sites/sites.module';
+import { DetectorRepository } from './detector.repository';
+import { DetectorService } from './detector.service';
 import { DeploymentRepository } from './deployment.repository';
 import { DeploymentsController } from './deployments.controller';
 import { IncidentRepository } from './incident.repository';
@@ -9,9 +12,9 @@ import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
 @Module({
-  imports: [SitesModule],
+  imports: [SitesModule, IngestModule],
   controllers: [DeploymentsController, IncidentsController, WebhooksController],
-  providers: [DeploymentRepository, IncidentRepository, IncidentViewsService, WebhooksService],
-  exports: [DeploymentRepository, IncidentRepository, IncidentViewsService],
+  providers: [DeploymentRepository, IncidentRepository, IncidentViewsService, WebhooksService, DetectorRepository, DetectorService],
+  exports: [DeploymentRepository, IncidentRepository, IncidentViewsService, DetectorService],
 })
 export class CorrelationModule {}

@@ -60,11 +60,12 @@ export class IncidentRepository {
     return rows[0] ?? null;
   }
 
-  async update(id: string, f: Pick<IncidentRow, 'summary' | 'evidence' | 'segments' | 'locations' | 'suspectedDeploymentId'>): Promise<IncidentRow | null> {
+  /** Updates an unresolved incident; the label may change (a one-sided label upgraded to both). */
+  async update(id: string, f: Pick<IncidentRow, 'label' | 'summary' | 'evidence' | 'segments' | 'locations' | 'suspectedDeploymentId'>): Promise<IncidentRow | null> {
     const rows = await this.rows(
-      `UPDATE incidents SET summary = $2, evidence = $3, segments = $4, locations = $5, suspected_deployment_id = $6, updated_at = now()
+      `UPDATE incidents SET label = $7, summary = $2, evidence = $3, segments = $4, locations = $5, suspected_deployment_id = $6, updated_at = now()
        WHERE id = $1 AND status <> 'resolved' RETURNING ${SELECT}`,
-      [id, f.summary, JSON.stringify(f.evidence), JSON.stringify(f.segments), f.locations, f.suspectedDeploymentId],
+      [id, f.summary, JSON.stringify(f.evidence), JSON.stringify(f.segments), f.locations, f.suspectedDeploymentId, f.label],
     );
     return rows[0] ?? null;
   }

@@ -15,7 +15,12 @@ export interface RollupRow {
 }
 
 const FRAGMENT_COLUMNS = 'site_id, source, route, metric, dim, dim_value, minute, count, sketch';
-const UNNEST = 'unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::int[], $9::bytea[])';
+// Sketches travel as one binary bytea cut by offset and length (node-postgres sends a Buffer in binary): a bytea[]
+// parameter goes as hex text, twice the bytes and a slow encoding on the event loop that also serves the collector.
+const UNNEST =
+  '(SELECT u.site_id, u.source, u.route, u.metric, u.dim, u.dim_value, u.minute, u.count, substring($9::bytea FROM u.sketch_at FOR u.sketch_len) AS sketch ' +
+  'FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::int[], $10::int[], $11::int[]) ' +
+  'AS u(site_id, source, route, metric, dim, dim_value, minute, count, sketch_at, sketch_len))';
 
 function fragmentParams(fragments: RollupFragment[]): unknown[] {
   return [
@@ -27,8 +32,22 @@ function fragmentParams(fragments: RollupFragment[]): unknown[] {
     fragments.map((f) => f.dimValue),
     fragments.map((f) => new Date(f.minute)),
     fragments.map((f) => f.count),
-    fragments.map((f) => Buffer.from(f.sketch.toBytes())),
+    ...sketchParams(fragments),
   ];
+}
+
+/** All sketches in one buffer, with each one's 1-based offset and length (for substring). */
+function sketchParams(fragments: RollupFragment[]): [Buffer, number[], number[]] {
+  const bytes = fragments.map((f) => f.sketch.toBytes());
+  const offsets: number[] = [];
+  const lengths: number[] = [];
+  let at = 1;
+  for (const b of bytes) {
+    offsets.push(at);
+    lengths.push(b.length);
+    at += b.length;
+  }
+  return [Buffer.concat(bytes), offsets, lengths];
 }
 
 /** All SQL on per-minute rollup sketches. */

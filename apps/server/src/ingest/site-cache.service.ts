@@ -31,6 +31,12 @@ export class SiteCacheService {
     return site;
   }
 
+  /** The cached answer for `siteKey` without waiting: the site, null for a key known not to exist, undefined when not cached. */
+  peek(siteKey: string, nowMs: number): SiteIngestConfig | null | undefined {
+    const cached = this.entries.get(siteKey);
+    return cached && cached.expiresMs > nowMs ? cached.site : undefined;
+  }
+
   /** Forgets a key at once (after an update or delete on this replica). */
   invalidate(siteKey: string): void {
     this.entries.delete(siteKey);

@@ -3,7 +3,7 @@ import { DataSource, Repository } from 'typeorm';
 import { SiteEntity } from '@parallax/db';
 
 export type NewSite = Pick<SiteEntity, 'name' | 'siteKey'> &
-  Partial<Pick<SiteEntity, 'allowedOrigins' | 'samplingRate' | 'retentionDays' | 'allowedQueryParams' | 'routeRules'>>;
+  Partial<Pick<SiteEntity, 'allowedOrigins' | 'samplingRate' | 'retentionDays' | 'allowedQueryParams' | 'routeRules' | 'detectConfig'>>;
 
 /** All SQL about sites. */
 @Injectable()

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { SiteEntity } from '@parallax/db';
 import { DomainError } from '../common/domain-error';
+import { detectConfigProblem } from '../correlation/site-detect-config';
 import { CreateSiteDto, SiteView, UpdateSiteDto } from './dto/site.dto';
 import { SiteRepository } from './site.repository';
 
@@ -10,6 +11,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A new public site key: `pk_` and 20 random url-safe characters. */
 export function generateSiteKey(): string {
   return `pk_${randomBytes(15).toString('base64url')}`;
+}
+
+/** Rejects detection settings libs/detect would not accept, naming the field. */
+export function checkDetectConfig(input: Record<string, unknown> | undefined): void {
+  if (!input) return;
+  const problem = detectConfigProblem(input);
+  if (problem) throw new DomainError('validation_failed', `detectConfig.${problem}`, { field: `detectConfig.${problem.split(':')[0]}` });
 }
 
 /** The API view of a site. */
@@ -23,6 +31,7 @@ export function toSiteView(site: SiteEntity): SiteView {
     retentionDays: site.retentionDays,
     allowedQueryParams: site.allowedQueryParams,
     routeRules: site.routeRules,
+    detectConfig: site.detectConfig,
     createdAt: site.createdAt.toISOString(),
     updatedAt: site.updatedAt.toISOString(),
   };
@@ -33,6 +42,7 @@ export class SitesService {
   constructor(private readonly sites: SiteRepository) {}
 
   async create(input: CreateSiteDto): Promise<SiteView> {
+    checkDetectConfig(input.detectConfig);
     return toSiteView(await this.sites.create({ ...input, siteKey: generateSiteKey() }));
   }
 
@@ -46,6 +56,7 @@ export class SitesService {
 
   async update(id: string, changes: UpdateSiteDto): Promise<SiteView> {
     this.checkId(id);
+    checkDetectConfig(changes.detectConfig);
     const site = await this.sites.update(id, changes);
     if (!site) throw this.notFound(id);
     return toSiteView(site);

@@ -35,6 +35,10 @@ export class SiteEntity {
   @Column({ name: 'route_rules', type: 'jsonb', default: () => "'[]'" })
   routeRules: RouteRule[];
 
+  /** Detection settings over the defaults: { tickSeconds?, rum?, synthetic?, correlation? } (libs/detect). */
+  @Column({ name: 'detect_config', type: 'jsonb', default: () => "'{}'" })
+  detectConfig: Record<string, unknown>;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

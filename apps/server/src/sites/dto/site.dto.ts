@@ -5,6 +5,7 @@ import {
   IsArray,
   IsInt,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -75,6 +76,14 @@ export class CreateSiteDto {
   @ValidateNested({ each: true })
   @Type(() => RouteRuleDto)
   routeRules?: RouteRuleDto[];
+
+  @ApiPropertyOptional({
+    description: 'Detection settings over the defaults: { tickSeconds, rum: { recentWindowsMinutes, minEffectPct, ... }, synthetic: {...}, correlation: {...} }',
+    example: { tickSeconds: 60, rum: { recentWindowsMinutes: [10, 60], minEffectPct: 10 } },
+  })
+  @IsOptional()
+  @IsObject()
+  detectConfig?: Record<string, unknown>;
 }
 
 export class UpdateSiteDto extends PartialType(CreateSiteDto) {}
@@ -88,6 +97,7 @@ export class SiteView {
   @ApiProperty() retentionDays: number;
   @ApiProperty({ type: [String] }) allowedQueryParams: string[];
   @ApiProperty({ type: [RouteRuleDto] }) routeRules: RouteRuleDto[];
+  @ApiProperty() detectConfig: Record<string, unknown>;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
 }

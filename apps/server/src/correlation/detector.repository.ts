@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { RumMetric, RumRollup, SegmentDim, SyntheticRun, TimeRange } from '@parallax/detect';
+import { QuantileSketch } from '@parallax/sketch';
+import { queryRows } from '../database/sql';
+
+const VITALS: RumMetric[] = ['lcp', 'inp', 'cls', 'fcp', 'ttfb'];
+
+/** Reads what the detectors need (rollups and run results, never raw real-user beacons) and keeps their state. */
+@Injectable()
+export class DetectorRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Routes with real-user vitals in [from, to). */
+  async rumRoutes(siteId: string, from: Date, to: Date): Promise<string[]> {
+    const rows = await queryRows<{ route: string }>(
+      this.dataSource,
+      `SELECT DISTINCT route FROM rollups WHERE site_id = $1 AND source = 'rum' AND dim = 'all' AND metric = ANY($2) AND minute >= $3 AND minute < $4`,
+      [siteId, VITALS, from, to],
+    );
+    return rows.map((r) => r.route);
+  }
+
+  /** Per-minute rollups of one route and metric over `ranges` (parts merged; segments only where a range asks). */
+  async rumRollups(siteId: string, route: string, metric: RumMetric, ranges: TimeRange[]): Promise<RumRollup[]> {
+    if (!ranges.length) return [];
+    const conditions = ranges.map((r, i) => `(minute >= $${4 + i * 3} AND minute < $${5 + i * 3} AND (dim = 'all' OR $${6 + i * 3}))`);
+    const params: unknown[] = [siteId, route, metric];
+    for (const r of ranges) params.push(new Date(r.fromMs), new Date(r.toMs), r.segments !== false);
+    const rows = await queryRows<{ minute: Date; dim: SegmentDim; dim_value: string; sketch: Buffer }>(
+      this.dataSource,
+      `SELECT minute, dim, dim_value, sketch FROM rollups WHERE site_id = $1 AND source = 'rum' AND route = $2 AND metric = $3
+       AND (${conditions.join(' OR ')})`,
+      params,
+    );
+    const merged = new Map<string, RumRollup>();
+    for (const row of rows) {
+      const key = `${row.minute.getTime()}|${row.dim}|${row.dim_value}`;
+      const sketch = QuantileSketch.fromBytes(row.sketch);
+      const existing = merged.get(key);
+      if (existing) existing.sketch.merge(sketch);
+      else merged.set(key, { minute: row.minute.getTime(), segment: { dim: row.dim, value: row.dim === 'all' ? '' : row.dim_value }, sketch });
+    }
+    return [...merged.values()];
+  }
+
+  /** Step durations and lab vitals of runs finished in [from, to), one value per step (or beacon) and metric. */
+  async syntheticRuns(siteId: string, from: Date, to: Date): Promise<SyntheticRun[]> {
+    const runs = await queryRows<{ id: string; location: string; finished_at: Date; status: string; steps: { route: string | null; status: string; durationMs: number }[] | null }>(
+      this.dataSource,
+      `SELECT id, location, finished_at, status, steps FROM runs WHERE site_id = $1 AND finished_at >= $2 AND finished_at < $3
+       AND status IN ('passed', 'failed', 'degraded', 'retried')`,
+      [siteId, from, to],
+    );
+    const out: SyntheticRun[] = [];
+    const byId = new Map(runs.map((r) => [r.id, r]));
+    for (const run of runs) {
+      for (const step of run.steps ?? []) {
+        if (!step.route || step.status === 'skipped') continue;
+        const ok = step.status !== 'failed';
+        out.push({ runId: run.id, at: run.finished_at.getTime(), location: run.location, route: step.route, metric: 'duration', value: ok ? step.durationMs : null, ok });
+      }
+    }
+    if (runs.length) {
+      // Lab vitals arrive as synthetic beacons of the run, on the same route templates as real users.
+      const beacons = await queryRows<Record<RumMetric, number | null> & { synthetic_run_id: string; route: string }>(
+        this.dataSource,
+        `SELECT synthetic_run_id, route, lcp, inp, cls, fcp, ttfb FROM beacons WHERE site_id = $1 AND synthetic_run_id = ANY($2)`,
+        [siteId, runs.map((r) => r.id)],
+      );
+      for (const b of beacons) {
+        const run = byId.get(b.synthetic_run_id)!;
+        for (const metric of VITALS) {
+          const value = b[metric];
+          if (value !== null) out.push({ runId: run.id, at: run.finished_at.getTime(), location: run.location, route: b.route, metric, value, ok: true });
+        }
+      }
+    }
+    return out;
+  }
+
+  async loadStates(siteId: string): Promise<Map<string, unknown>> {
+    const rows = await queryRows<{ key: string; state: unknown }>(this.dataSource, `SELECT key, state FROM detector_state WHERE site_id = $1`, [siteId]);
+    return new Map(rows.map((r) => [r.key, r.state]));
+  }
+
+  async saveStates(siteId: string, states: Map<string, unknown>): Promise<void> {
+    if (!states.size) return;
+    const keys = [...states.keys()];
+    await queryRows(
+      this.dataSource,
+      `INSERT INTO detector_state (site_id, key, state, updated_at) SELECT $1, k, s::jsonb, now() FROM unnest($2::text[], $3::text[]) AS t(k, s)
+       ON CONFLICT (site_id, key) DO UPDATE SET state = EXCLUDED.state, updated_at = now()`,
+      [siteId, keys, keys.map((k) => JSON.stringify(states.get(k)))],
+    );
+  }
+
+  async deleteStates(siteId: string, keys: string[]): Promise<void> {
+    if (keys.length) await queryRows(this.dataSource, `DELETE FROM detector_state WHERE site_id = $1 AND key = ANY($2)`, [siteId, keys]);
+  }
+}

@@ -1,0 +1,96 @@
+import type { QuantileSketch } from '@parallax/sketch';
+
+/**
+ * A compact, JSON-friendly summary of one distribution: its log quantiles at fixed probabilities.
+ * Enough to compute p75, its standard error and quantiles of re-weighted mixtures (mix analysis)
+ * without keeping sketches in the detector state.
+ */
+export interface DistSummary {
+  /** Number of values. */
+  n: number;
+  /** p75 in metric units. */
+  p75: number;
+  /** d ln(q)/dp around p = 0.75: turns the binomial error of a rank into the error of ln(p75). */
+  logSlope: number;
+  /** ln(q(p) + offset) at DIST_PROBS. */
+  logQ: number[];
+}
+
+/** Probabilities of the stored quantile grid: dense around p75, where mixtures are read. */
+export const DIST_PROBS = [
+  0.005, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.725, 0.75, 0.775, 0.8, 0.825, 0.85, 0.875, 0.9,
+  0.925, 0.95, 0.975, 0.995,
+];
+/** Index of p = 0.75 in DIST_PROBS. */
+export const P75_INDEX = DIST_PROBS.indexOf(0.75);
+const SLOPE_PROBS = [0.65, 0.7, 0.8, 0.85];
+/** p75 is read as the geometric mean of these quantiles: it smooths the sketch's ~2% buckets. */
+const P75_BAND = [0.73, 0.74, 0.75, 0.76, 0.77];
+const SLOPE_FLOOR = 0.02;
+
+/** Offset added before taking logs so zero values (CLS) stay finite. */
+export function logOffset(metric: string): number {
+  return metric === 'cls' ? 0.01 : 1;
+}
+
+/** Summary of a sketch; n = 0 gives an empty summary. */
+export function summarize(sketch: QuantileSketch, offset: number): DistSummary {
+  const n = sketch.count;
+  if (n === 0) return { n: 0, p75: NaN, logSlope: NaN, logQ: [] };
+  const qs = sketch.quantiles([...DIST_PROBS, ...SLOPE_PROBS, ...P75_BAND]);
+  const logQ = qs.slice(0, DIST_PROBS.length).map((v) => Math.log(v + offset));
+  const [q65, q70, q80, q85] = qs.slice(DIST_PROBS.length, DIST_PROBS.length + 4).map((v) => Math.log(v + offset));
+  // Average of a narrow and a wide difference: less sensitive to ties in small samples.
+  const slope = ((q80 - q70) / 0.1 + (q85 - q65) / 0.2) / 2;
+  const band = qs.slice(DIST_PROBS.length + 4).map((v) => Math.log(v + offset));
+  const logP75 = band.reduce((s, v) => s + v, 0) / band.length;
+  logQ[P75_INDEX] = logP75;
+  return { n, p75: Math.exp(logP75) - offset, logSlope: Math.max(slope, SLOPE_FLOOR), logQ };
+}
+
+/** Standard error of ln(p75 + offset) from n values with the given slope (binomial rank error). */
+export function p75LogSe(n: number, logSlope: number): number {
+  return n > 0 ? Math.sqrt((0.75 * 0.25) / n) * logSlope : Infinity;
+}
+
+/** CDF of a summary at a log value, linear between grid points, 0/1 outside the grid. */
+export function summaryCdf(dist: DistSummary, logX: number): number {
+  const q = dist.logQ;
+  const last = q.length - 1;
+  if (last < 0) return NaN;
+  if (logX < q[0]) return 0;
+  if (logX >= q[last]) return 1;
+  // Binary search for the last grid point <= logX.
+  let lo = 0;
+  let hi = last;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (q[mid] <= logX) lo = mid;
+    else hi = mid;
+  }
+  const span = q[hi] - q[lo];
+  const t = span > 0 ? (logX - q[lo]) / span : 1;
+  return DIST_PROBS[lo] + t * (DIST_PROBS[hi] - DIST_PROBS[lo]);
+}
+
+export interface MixtureComponent {
+  weight: number;
+  dist: DistSummary;
+}
+
+/** Quantile p of a weighted mixture of summaries, as a log value (bisection on the mixture CDF). */
+export function mixtureLogQuantile(components: MixtureComponent[], p: number): number {
+  const used = components.filter((c) => c.weight > 0 && c.dist.n > 0);
+  const total = used.reduce((s, c) => s + c.weight, 0);
+  if (total === 0) return NaN;
+  let lo = Math.min(...used.map((c) => c.dist.logQ[0]));
+  let hi = Math.max(...used.map((c) => c.dist.logQ[c.dist.logQ.length - 1]));
+  for (let i = 0; i < 40 && hi - lo > 1e-6; i++) {
+    const mid = (lo + hi) / 2;
+    let cdf = 0;
+    for (const c of used) cdf += c.weight * summaryCdf(c.dist, mid);
+    if (cdf / total < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}

@@ -1,0 +1,13 @@
+export * from './types';
+export * from './config';
+export { detectRum } from './rum-detect';
+export type { RumState, RumEvidence, RumResult } from './rum-detect';
+export { rumRanges, segmentKey } from './rum-data';
+export type { BaselineSummary, BaselineMode, SegmentBaseline } from './rum-data';
+export type { SegmentAttribution, MixChange } from './rum-attribution';
+export { detectSynthetic, syntheticRange } from './synthetic';
+export type { SyntheticState, SyntheticLocationState, SyntheticResult, SyntheticSeriesResult, LocationVerdict, JourneyFailure } from './synthetic';
+export { correlate, suspectChange, incidentKey, summarize as summarizeIncident } from './correlate';
+export type { IncidentCandidate, IncidentKind, SuspectedChange } from './correlate';
+export { nextIncidentState } from './incidents';
+export type { IncidentState, IncidentStep, IncidentTransition } from './incidents';

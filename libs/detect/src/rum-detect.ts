@@ -1,0 +1,298 @@
+import type { DetectConfig } from './config';
+import { logOffset, p75LogSe, summaryCdf } from './dist';
+import { countAbove, rumOnset } from './onset';
+import { attributeSegments, detectMixChange, MixChange, SegmentAttribution } from './rum-attribution';
+import { BaselineMode, BaselineSummary, baselineIsFresh, computeBaseline, indexRollups, isScanTick, MINUTE_MS, segmentsDue } from './rum-data';
+import { buildWindows, changePct, orderStatsCache, testUnit, UnitBaseline, UnitTest, WindowData } from './rum-test';
+import { benjaminiHochberg, hashSeed, mulberry32, normalQuantile } from './stats';
+import type { DetectStatus, RumMetric, RumSeries, Segment } from './types';
+
+/** What the RUM detector carries from one tick to the next (plain JSON). */
+export interface RumState {
+  /** Consecutive ticks with a regression candidate. */
+  streak: number;
+  /** A regression is being reported (persisted, with hysteresis until it clearly recovers). */
+  active: boolean;
+  /** Segment key ('all' or dim=value) whose test opened the regression. */
+  unit?: string;
+  onsetAt?: number;
+  baseline?: BaselineSummary;
+}
+
+/** Numbers behind a RUM verdict, as stored on an incident. */
+export interface RumEvidence {
+  /** The segment the numbers are about ({ dim: 'all' } for the whole route). */
+  segment: Segment;
+  windowMinutes: number;
+  baselineP75: number;
+  currentP75: number;
+  changePct: number;
+  /** Confidence interval of the change at ciLevelPct, percent. */
+  ciLow: number;
+  ciHigh: number;
+  ciLevelPct: number;
+  pValue: number;
+  nBaseline: number;
+  nCurrent: number;
+  /** Smallest p75 change this window could have detected (null without a baseline). */
+  minDetectableChangePct: number | null;
+  baselineMode: BaselineMode;
+  baselineDays: number;
+  /** How much slower (or faster) than the previous days today was before the windows; baselines are scaled by it. */
+  levelPct: number;
+}
+
+/** Verdict of one tick for one site x route x metric. */
+export interface RumResult {
+  route: string;
+  metric: RumMetric;
+  at: number;
+  status: DetectStatus;
+  evidence: RumEvidence;
+  /** 'segment' when some segments carry the regression, 'broad' when everyone got slower. */
+  scope: 'broad' | 'segment' | null;
+  /** Ranked attribution (carriers first); empty when nothing is going on. */
+  segments: SegmentAttribution[];
+  /** Set when p75 rose only because the traffic mix changed: not a regression of users. */
+  mixChange: MixChange | null;
+  onsetAt: number | null;
+  state: RumState;
+}
+
+const INITIAL_STATE: RumState = { streak: 0, active: false };
+
+/**
+ * Real-user regression detector for one site x route x metric at one tick. Compares the recent
+ * windows with the baseline (same window on previous days, else the trailing day) on p75, for the
+ * whole route and per segment (Benjamini-Hochberg), needs a practical and a significant change
+ * that persists, and tells a traffic-mix change apart from users getting slower.
+ */
+export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, previousState?: RumState): RumResult {
+  const rc = cfg.rum;
+  const prev = previousState ?? INITIAL_STATE;
+  const offset = logOffset(series.metric);
+  const index = indexRollups(series.rollups);
+  if (!index.has('all')) index.set('all', { segment: { dim: 'all', value: '' }, minutes: new Map() });
+  const baseline =
+    prev.baseline && baselineIsFresh(rc, now, prev.baseline)
+      ? prev.baseline
+      : computeBaseline(index, rc, now, offset, prev.active ? prev.onsetAt : undefined, prev.baseline, segmentsDue(rc, now, prev.baseline));
+  // Today's level scales every baseline p75 (a day effect is shared by all segments).
+  const levelLog = baseline.level?.log ?? 0;
+  const levelVar = (baseline.level?.se ?? 0) ** 2;
+  const adjust = (b: UnitBaseline | undefined): UnitBaseline | undefined =>
+    b && { n: b.n, logSlope: b.logSlope, p75: (b.p75 + offset) * Math.exp(levelLog) - offset, extraVar: levelVar };
+
+  const windowsMinutes = [...rc.recentWindowsMinutes].sort((a, b) => a - b);
+  // Half of alpha for the whole route (split over the windows), half for the segments (BH).
+  const alphaAll = rc.alpha / 2 / windowsMinutes.length;
+  const alphaSegments = rc.alpha / 2;
+  const zAll = normalQuantile(1 - alphaAll);
+
+  // Segments are judged on scan ticks only; other ticks look at the whole route alone.
+  const scheduled = isScanTick(rc, now, prev);
+  const scan = scheduled && [...index.keys()].some((k) => k !== 'all');
+  const windows = new Map<string, WindowData[]>();
+  for (const [key, entry] of index) {
+    if (!scan && key !== 'all') continue;
+    const w = buildWindows(entry.minutes, windowsMinutes, now, offset);
+    if (w[w.length - 1].summary.n > 0 || key === 'all') windows.set(key, w);
+  }
+
+  const orderStats = orderStatsCache();
+  const runTests = (keys: string[], allowBootstrap: boolean, zCrit: number): UnitTest[] => {
+    const out: UnitTest[] = [];
+    for (const key of keys) {
+      const segment = index.get(key)!.segment;
+      const isAll = key === 'all';
+      let base: UnitBaseline | undefined = baseline.segments[key];
+      let isNew = false;
+      if (!isAll && segment.dim === 'release' && (!baseline.segments[key] || baseline.segments[key].share < 0.01) && baseline.segments.all) {
+        base = baseline.segments.all;
+        isNew = true;
+      }
+      base = adjust(base);
+      for (const window of windows.get(key)!) {
+        out.push(
+          testUnit({
+            key,
+            segment,
+            window,
+            baseline: base,
+            isNew,
+            minCurrent: isAll ? rc.minSamples : rc.minSegmentSamples,
+            minBaseline: isAll ? rc.minBaselineSamples : rc.minSegmentSamples,
+            blockSd: baseline.blockSd,
+            zCrit,
+            cfg: rc,
+            metric: series.metric,
+            offset,
+            rng: mulberry32(hashSeed(rc.seed, `${series.route}|${series.metric}|${key}|${window.windowMinutes}|${now}`)),
+            allowBootstrap,
+            orderStats,
+          }),
+        );
+      }
+    }
+    return out;
+  };
+
+  const allTests = runTests(['all'], true, zAll);
+  const ongoing = (t: UnitTest) => isOngoing(windows.get(t.key)!, t.baselineP75, now, rc.ongoingMinutes, rc.ongoingZ);
+  const allHits = allTests.filter((t) => t.testable && t.practical && t.pValue <= alphaAll && ongoing(t));
+  // Segments decide the verdict only when the whole route does not; otherwise they only rank,
+  // and the analytic error is enough for that (the bootstrap is the expensive part).
+  const segKeys = [...windows.keys()].filter((k) => k !== 'all');
+  const zSeg = normalQuantile(1 - alphaSegments / Math.max(1, segKeys.length * windowsMinutes.length));
+  // A value holding (nearly) the whole dimension is the route again, not a segment.
+  const wholeRoute = (t: UnitTest) => !t.isNew && (baseline.segments[t.key]?.share ?? 0) >= 0.95;
+  const segTests = runTests(segKeys, allHits.length === 0, zSeg).filter((t) => t.testable && !wholeRoute(t));
+  const tests = [...allTests, ...segTests];
+  const qList = benjaminiHochberg(segTests.map((t) => (t.practical ? t.pValue : 1)));
+  const qByTest = new Map(segTests.map((t, i) => [t, qList[i]]));
+  const segHits = segTests.filter((t) => t.practical && qByTest.get(t)! <= alphaSegments && ongoing(t));
+
+  if (process.env.DEBUG_DETECT && now >= Number(process.env.DEBUG_FROM ?? 0) && now <= Number(process.env.DEBUG_TO ?? Infinity)) {
+    const f = (t: UnitTest) => `${t.windowMinutes}m n=${t.nCurrent} b=${t.baselineP75.toFixed(0)} c=${t.currentP75.toFixed(0)} ch=${(t.logChange * 100).toFixed(1)} se=${(t.seLog * 100).toFixed(1)} z=${t.z.toFixed(2)}${t.bootstrapped ? 'B' : ''}${t.practical ? 'P' : ''}`;
+    console.log(new Date(now).toISOString().slice(5, 16), baseline.mode, baseline.days, 'sd', (baseline.blockSd * 100).toFixed(1), 'lvl', (levelLog * 100).toFixed(1), allTests.map(f).join(' | '), 'zAll', zAll.toFixed(2), 'scan', scan, 'seghits', segHits.map((t) => t.key + '/' + t.windowMinutes).join(','));
+  }
+  const best = (list: UnitTest[]) => list.reduce<UnitTest | undefined>((x, y) => (!x || y.z > x.z ? y : x), undefined);
+  const bestSeg = (list: UnitTest[]) => list.reduce<UnitTest | undefined>((x, y) => (!x || qByTest.get(y)! < qByTest.get(x)! ? y : x), undefined);
+  let primary = best(allHits) ?? bestSeg(segHits);
+  let mixChange: MixChange | null = null;
+  if (scan && primary) {
+    // Is it the traffic mix? If holding one dimension's mix at its baseline removes the change,
+    // only segments of that dimension can still show users getting slower: other dimensions'
+    // segments inherit the mix (mobile users are "slower" when more of them are in India).
+    const allOfWindow = allTests.find((t) => t.windowMinutes === primary!.windowMinutes && t.testable);
+    if (allOfWindow) {
+      mixChange = detectMixChange(allOfWindow, currentWindows(windows, primary.windowMinutes), baseline, rc, series.metric, offset, zAll, levelLog);
+    }
+    if (mixChange) {
+      const within = segHits.filter((t) => t.segment.dim === mixChange!.dim);
+      primary = bestSeg(within);
+      if (primary) mixChange = null;
+    }
+    if (process.env.DEBUG_DETECT) console.log('  mix', JSON.stringify(mixChange));
+  }
+  const candidate = primary !== undefined;
+
+  // Persistence on the way in, hysteresis on the way out: a regression holds while its unit
+  // stays worse by half the threshold with some evidence, so it does not flap at the edge.
+  const streak = candidate ? prev.streak + 1 : 0;
+  let active: boolean;
+  let unit = prev.unit;
+  let onsetAt = prev.onsetAt;
+  if (prev.active) {
+    const half = Math.log(1 + rc.minEffectPct / 200);
+    const holds = tests.some((t) => t.key === prev.unit && t.testable && t.logChange >= half && t.z >= 2);
+    active = candidate || holds;
+  } else {
+    // Opening needs a scan tick: only segments can tell a mix change from users getting slower.
+    active = streak >= rc.persistTicks && scheduled;
+    if (active && primary) {
+      unit = primary.key;
+      const long = windows.get(unit)!;
+      // Values above halfway to the current level were rare in the baseline (p0) and common since the onset.
+      const threshold = Math.sqrt(primary.baselineP75 * primary.currentP75);
+      const dist = (primary.isNew ? baseline.segments.all : baseline.segments[primary.key]) ?? baseline.segments.all;
+      const p0 = dist ? 1 - summaryCdf(dist, Math.log(threshold + offset) - levelLog) : 0.25;
+      onsetAt = rumOnset(long[long.length - 1].minutes, threshold, Math.min(0.5, Math.max(0.01, p0))) ?? now - primary.windowMinutes * MINUTE_MS;
+    }
+  }
+  if (!active) {
+    unit = undefined;
+    onsetAt = undefined;
+  }
+
+  const unitTests = tests.filter((t) => t.key === (active ? unit : primary?.key) && t.testable);
+  const shown = primary ?? best(unitTests) ?? allTests[allTests.length - 1];
+  const longAll = allTests[allTests.length - 1];
+  const insufficient = baseline.mode === 'none' || !longAll.testable;
+  const status: DetectStatus = active ? 'regressed' : insufficient ? 'insufficient' : 'ok';
+
+  let segments: SegmentAttribution[] = [];
+  if (active || candidate || mixChange) {
+    const w = shown.windowMinutes;
+    const windowTests = tests.filter((t) => t.windowMinutes === w);
+    const q = new Map(windowTests.filter((t) => qByTest.has(t)).map((t) => [t.key, qByTest.get(t)!]));
+    segments = attributeSegments(windowTests, q, currentWindows(windows, w), baseline, rc, series.metric, offset, zAll, levelLog);
+  }
+
+  const evidence: RumEvidence = {
+    segment: shown.segment,
+    windowMinutes: shown.windowMinutes,
+    baselineP75: shown.baselineP75,
+    currentP75: shown.currentP75,
+    changePct: shown.testable ? changePct(shown.currentP75, shown.baselineP75, offset) : NaN,
+    ciLow: shown.testable ? (Math.exp(shown.logChange - zAll * shown.seLog) - 1) * 100 : NaN,
+    ciHigh: shown.testable ? (Math.exp(shown.logChange + zAll * shown.seLog) - 1) * 100 : NaN,
+    ciLevelPct: (1 - 2 * alphaAll) * 100,
+    pValue: shown.pValue,
+    nBaseline: shown.nBaseline,
+    nCurrent: shown.nCurrent,
+    minDetectableChangePct: minDetectableChange(allTests, baseline, rc.absoluteFloor[series.metric], rc.minEffectPct, zAll, rc.power),
+    levelPct: (Math.exp(levelLog) - 1) * 100,
+    baselineMode: baseline.mode,
+    baselineDays: baseline.days,
+  };
+  return {
+    route: series.route,
+    metric: series.metric,
+    at: now,
+    status,
+    evidence,
+    scope: active || candidate ? (segments.some((s) => s.carries) ? 'segment' : 'broad') : null,
+    segments,
+    mixChange,
+    onsetAt: onsetAt ?? null,
+    state: { streak, active, unit, onsetAt, baseline },
+  };
+}
+
+/** True when the last minutes still have more values above the baseline p75 than its 25%. */
+function isOngoing(windows: WindowData[], baselineP75: number, now: number, minutes: number, z: number): boolean {
+  if (minutes <= 0) return true;
+  const from = Math.floor(now / MINUTE_MS) * MINUTE_MS - minutes * MINUTE_MS;
+  let above = 0;
+  let n = 0;
+  for (const m of windows[windows.length - 1].minutes) {
+    if (m.minute < from) continue;
+    above += countAbove(m.sketch, baselineP75);
+    n += m.sketch.count;
+  }
+  return n > 0 && (above / n - 0.25) / Math.sqrt(0.1875 / n) >= z;
+}
+
+function currentWindows(windows: Map<string, WindowData[]>, windowMinutes: number): Map<string, WindowData> {
+  const out = new Map<string, WindowData>();
+  for (const [key, ws] of windows) {
+    const w = ws.find((x) => x.windowMinutes === windowMinutes);
+    if (w && w.summary.n > 0) out.set(key, w);
+  }
+  return out;
+}
+
+/**
+ * Smallest p75 change (percent) the best window could have detected with the configured power,
+ * never below the practical threshold; null without a baseline.
+ */
+function minDetectableChange(
+  allTests: UnitTest[],
+  baseline: BaselineSummary,
+  floor: number,
+  minEffectPct: number,
+  zCrit: number,
+  power: number,
+): number | null {
+  const base = baseline.segments.all;
+  if (baseline.mode === 'none' || !base) return null;
+  const seBase = Math.hypot(p75LogSe(base.n, base.logSlope), baseline.level?.se ?? 0);
+  let best = Infinity;
+  for (const t of allTests) {
+    const se = Math.sqrt(p75LogSe(Math.max(1, t.nCurrent), base.logSlope) ** 2 + seBase ** 2 + baseline.blockSd ** 2);
+    best = Math.min(best, (Math.exp((zCrit + normalQuantile(power)) * se) - 1) * 100);
+  }
+  const floorPct = base.p75 > 0 ? (floor / base.p75) * 100 : 0;
+  return Math.max(best, minEffectPct, floorPct);
+}

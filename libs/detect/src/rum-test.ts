@@ -1,0 +1,246 @@
+import { QuantileSketch } from '@parallax/sketch';
+import type { RumConfig } from './config';
+import { DistSummary, p75LogSe, summarize } from './dist';
+import { MINUTE_MS } from './rum-data';
+import { normalUpperTail } from './stats';
+import type { RumMetric, Segment } from './types';
+
+/** One recent window of one segment: the merged sketch and its per-minute parts (the bootstrap blocks). */
+export interface WindowData {
+  windowMinutes: number;
+  fromMs: number;
+  merged: QuantileSketch;
+  summary: DistSummary;
+  minutes: { minute: number; sketch: QuantileSketch }[];
+}
+
+/** What a unit (segment x window) is compared with. */
+export interface UnitBaseline {
+  n: number;
+  p75: number;
+  logSlope: number;
+  /** Extra variance of ln p75 on the baseline side (today's level estimate). */
+  extraVar?: number;
+}
+
+/** Result of comparing one segment's recent window with its baseline. */
+export interface UnitTest {
+  key: string;
+  segment: Segment;
+  windowMinutes: number;
+  /** Enough values on both sides to judge. */
+  testable: boolean;
+  /** Compared with the whole route's baseline because the segment is new (a new release). */
+  isNew: boolean;
+  nCurrent: number;
+  nBaseline: number;
+  baselineP75: number;
+  currentP75: number;
+  /** ln((current + offset) / (baseline + offset)). */
+  logChange: number;
+  /** Standard error of logChange, including the between-day spread. */
+  seLog: number;
+  /** Standard error of the current side alone (bootstrap when it ran, else analytic). */
+  seCurrentLog: number;
+  z: number;
+  /** One-sided p-value of "worse". */
+  pValue: number;
+  /** Practical effect: worse by minEffectPct and by the absolute floor. */
+  practical: boolean;
+  bootstrapped: boolean;
+}
+
+/** Relative change in percent; relative to the log offset when the baseline is 0 (CLS). */
+export function changePct(current: number, baseline: number, offset: number): number {
+  return baseline > 0 ? (current / baseline - 1) * 100 : ((current + offset) / (baseline + offset) - 1) * 100;
+}
+
+/** True when the change is of practical size for this metric. */
+export function isPractical(current: number, baseline: number, cfg: RumConfig, metric: RumMetric): boolean {
+  return current >= baseline * (1 + cfg.minEffectPct / 100) && current - baseline >= cfg.absoluteFloor[metric];
+}
+
+export interface TestArgs {
+  key: string;
+  segment: Segment;
+  window: WindowData;
+  baseline: UnitBaseline | undefined;
+  isNew: boolean;
+  minCurrent: number;
+  minBaseline: number;
+  blockSd: number;
+  /** z the test must reach; the bootstrap only runs when the analytic z gets near it. */
+  zCrit: number;
+  cfg: RumConfig;
+  metric: RumMetric;
+  offset: number;
+  rng: () => number;
+  /** When false the current side stays analytic (the verdict does not depend on this test). */
+  allowBootstrap: boolean;
+  orderStats: OrderStats;
+}
+
+/**
+ * Compares a recent window with its baseline: practical effect, then a z on ln p75 whose current
+ * side comes from a block bootstrap over minutes (when the result could matter) and whose
+ * baseline side is analytic (it holds many more values).
+ */
+export function testUnit(a: TestArgs): UnitTest {
+  const cur = a.window.summary;
+  const base = a.baseline;
+  const result: UnitTest = {
+    key: a.key,
+    segment: a.segment,
+    windowMinutes: a.window.windowMinutes,
+    testable: false,
+    isNew: a.isNew,
+    nCurrent: cur.n,
+    nBaseline: base?.n ?? 0,
+    baselineP75: base?.p75 ?? NaN,
+    currentP75: cur.p75,
+    logChange: NaN,
+    seLog: Infinity,
+    seCurrentLog: Infinity,
+    z: 0,
+    pValue: 1,
+    practical: false,
+    bootstrapped: false,
+  };
+  if (!base || base.n < a.minBaseline || cur.n < a.minCurrent) return result;
+  result.testable = true;
+  result.logChange = Math.log((cur.p75 + a.offset) / (base.p75 + a.offset));
+  result.practical = isPractical(cur.p75, base.p75, a.cfg, a.metric);
+  // Small samples give a noisy slope: lean on the baseline's shape until there are enough values.
+  const slope = cur.n >= 200 ? Math.max(cur.logSlope, 0.5 * base.logSlope) : base.logSlope;
+  let seCur = p75LogSe(cur.n, slope);
+  const seBase = Math.sqrt(p75LogSe(base.n, base.logSlope) ** 2 + (base.extraVar ?? 0));
+  const total = (s: number) => Math.sqrt(s * s + seBase * seBase + a.blockSd * a.blockSd);
+  if (a.allowBootstrap && result.practical && result.logChange / total(seCur) >= 0.5 * a.zCrit) {
+    const boot = blockBootstrapLogSe(a.window, a.cfg.bootstrapReplicates, a.rng, a.offset, a.orderStats);
+    if (Number.isFinite(boot.se)) {
+      // About 12 blocks give a noisy variance: pool it with the analytic one, worth
+      // PRIOR_BLOCKS blocks. Bursts (a few slow minutes) still widen the interval a lot.
+      const df = boot.blocks - 1;
+      seCur = Math.sqrt((PRIOR_BLOCKS * seCur * seCur + df * boot.se * boot.se) / (PRIOR_BLOCKS + df));
+      result.bootstrapped = true;
+    }
+  }
+  result.seCurrentLog = seCur;
+  result.seLog = total(seCur);
+  result.z = result.logChange / result.seLog;
+  result.pValue = normalUpperTail(result.z);
+  return result;
+}
+
+/** Sorted values of a sketch (one per rank, within the sketch's accuracy); cached per detector call. */
+export type OrderStats = (sketch: QuantileSketch) => Float64Array;
+
+/** An OrderStats with a cache that lives as long as the returned function (one detector call). */
+export function orderStatsCache(): OrderStats {
+  const cache = new Map<QuantileSketch, Float64Array>();
+  return (sketch) => {
+    let v = cache.get(sketch);
+    if (!v) {
+      const n = sketch.count;
+      v = Float64Array.from(sketch.quantiles(Array.from({ length: n }, (_, i) => (i + 1) / n)));
+      cache.set(sketch, v);
+    }
+    return v;
+  };
+}
+
+const GRID_POINTS = 48;
+const PRIOR_BLOCKS = 10;
+
+/**
+ * Block bootstrap of ln p75 over the minutes of a window: minutes are grouped into about 12
+ * blocks, blocks are drawn with replacement and the spread of the resampled ln p75 is the
+ * standard error. Minutes stay whole, so bursts and per-minute correlation widen the interval.
+ * Each block is reduced to its counts at a grid of values between the window's p50 and p95, so a
+ * replicate costs blocks x grid additions instead of sketch merges.
+ */
+export function blockBootstrapLogSe(
+  window: WindowData,
+  replicates: number,
+  rng: () => number,
+  offset: number,
+  orderStats: OrderStats,
+): { se: number; blocks: number } {
+  const [qLo, qHi] = window.merged.quantiles([0.5, 0.95]);
+  if (!(qHi > qLo)) return { se: NaN, blocks: 0 };
+  const lnLo = Math.log(qLo + offset);
+  const step = (Math.log(qHi + offset) - lnLo) / (GRID_POINTS - 1);
+  const grid = Float64Array.from({ length: GRID_POINTS }, (_, k) => Math.exp(lnLo + k * step) - offset);
+  const blockMinutes = Math.max(1, Math.round(window.windowMinutes / 12));
+  const blocks = new Map<number, { n: number; below: Float64Array }>();
+  for (const m of window.minutes) {
+    const b = Math.floor((m.minute - window.fromMs) / (blockMinutes * MINUTE_MS));
+    let block = blocks.get(b);
+    if (!block) blocks.set(b, (block = { n: 0, below: new Float64Array(GRID_POINTS) }));
+    const values = orderStats(m.sketch);
+    block.n += values.length;
+    let i = 0;
+    for (let k = 0; k < GRID_POINTS; k++) {
+      while (i < values.length && values[i] <= grid[k]) i++;
+      block.below[k] += i;
+    }
+  }
+  const list = [...blocks.values()];
+  const k = list.length;
+  if (k < 4) return { se: NaN, blocks: k };
+  const acc = new Float64Array(GRID_POINTS);
+  let sum = 0;
+  let sumSq = 0;
+  for (let r = 0; r < replicates; r++) {
+    acc.fill(0);
+    let n = 0;
+    for (let i = 0; i < k; i++) {
+      const b = list[Math.floor(rng() * k)];
+      n += b.n;
+      const below = b.below;
+      for (let g = 0; g < GRID_POINTS; g++) acc[g] += below[g];
+    }
+    const target = Math.ceil(0.75 * n);
+    let g = 0;
+    while (g < GRID_POINTS && acc[g] < target) g++;
+    let v: number;
+    if (g === 0) v = lnLo;
+    else if (g === GRID_POINTS) v = lnLo + (GRID_POINTS - 1) * step;
+    else v = lnLo + (g - 1 + (target - acc[g - 1]) / Math.max(1e-9, acc[g] - acc[g - 1])) * step;
+    sum += v;
+    sumSq += v * v;
+  }
+  const mean = sum / replicates;
+  const varBoot = Math.max(0, sumSq / replicates - mean * mean);
+  // k / (k - 1): the plain bootstrap variance is biased low by that factor for k blocks.
+  return { se: Math.sqrt((varBoot * k) / (k - 1)), blocks: k };
+}
+
+/** Builds the recent windows of one segment (shortest first) from its sketches keyed by minute number. */
+export function buildWindows(
+  minutes: Map<number, QuantileSketch>,
+  windowsMinutes: number[],
+  now: number,
+  offset: number,
+): WindowData[] {
+  const sorted = [...windowsMinutes].sort((x, y) => x - y);
+  const nowMinute = Math.floor(now / MINUTE_MS);
+  const out: WindowData[] = [];
+  const recent: { minute: number; sketch: QuantileSketch }[] = [];
+  let previous: QuantileSketch | undefined;
+  let m = nowMinute - 1;
+  for (const w of sorted) {
+    const parts: QuantileSketch[] = previous ? [previous] : [];
+    for (; m >= nowMinute - w; m--) {
+      const sketch = minutes.get(m);
+      if (!sketch) continue;
+      recent.push({ minute: m * MINUTE_MS, sketch });
+      parts.push(sketch);
+    }
+    // Each window is the previous one plus its older minutes: one right-sized merge per window.
+    const merged = QuantileSketch.mergeAll(parts);
+    previous = merged;
+    out.push({ windowMinutes: w, fromMs: (nowMinute - w) * MINUTE_MS, merged, summary: summarize(merged, offset), minutes: recent.slice() });
+  }
+  return out;
+}

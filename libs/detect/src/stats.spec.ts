@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { benjaminiHochberg, hashSeed, mad, mannWhitneyGreater, median, mulberry32, normalCdf, normalQuantile, normalUpperTail } from './stats';
+import { bernoulliChangePoint } from './onset';
+
+describe('normal distribution', () => {
+  it('has the textbook values', () => {
+    expect(normalCdf(0)).toBeCloseTo(0.5, 6);
+    expect(normalCdf(1.96)).toBeCloseTo(0.975, 4);
+    expect(normalQuantile(0.975)).toBeCloseTo(1.959964, 5);
+    expect(normalQuantile(1e-5)).toBeCloseTo(-4.264891, 4);
+  });
+  it('keeps precision far in the upper tail', () => {
+    expect(normalUpperTail(5) / 2.8665e-7).toBeCloseTo(1, 2);
+    expect(normalUpperTail(2)).toBeCloseTo(0.02275, 4);
+  });
+});
+
+describe('seeded PRNG', () => {
+  it('repeats for a seed and differs between seeds', () => {
+    const a = mulberry32(hashSeed(1, 'x'));
+    const b = mulberry32(hashSeed(1, 'x'));
+    const c = mulberry32(hashSeed(2, 'x'));
+    const sa = [a(), a(), a()];
+    expect([b(), b(), b()]).toEqual(sa);
+    expect([c(), c(), c()]).not.toEqual(sa);
+    expect(sa.every((x) => x >= 0 && x < 1)).toBe(true);
+  });
+});
+
+describe('Benjamini-Hochberg', () => {
+  it('adjusts p-values step-up and keeps input order', () => {
+    const q = benjaminiHochberg([0.01, 0.04, 0.03, 0.5]);
+    // sorted: 0.01 (x4/1=0.04), 0.03 (x4/2=0.06), 0.04 (x4/3=0.0533), 0.5 -> monotone from the top
+    expect(q[0]).toBeCloseTo(0.04, 10);
+    expect(q[2]).toBeCloseTo(0.04 * 4 / 3, 10);
+    expect(q[1]).toBeCloseTo(0.04 * 4 / 3, 10);
+    expect(q[3]).toBeCloseTo(0.5, 10);
+  });
+  it('rejects fewer than uncorrected testing with many nulls', () => {
+    const p = [1e-6, ...Array.from({ length: 40 }, (_, i) => 0.02 + i * 0.02)];
+    const q = benjaminiHochberg(p);
+    expect(q.filter((x) => x <= 0.05)).toHaveLength(1);
+    expect(p.filter((x) => x <= 0.05)).toHaveLength(3);
+  });
+});
+
+describe('robust statistics', () => {
+  it('median and MAD ignore one outlier', () => {
+    expect(median([1, 2, 3, 4, 1000])).toBe(3);
+    expect(mad([1, 2, 3, 4, 1000])).toBe(1);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+  it('Mann-Whitney sees a clear shift and not a tie', () => {
+    const base = Array.from({ length: 40 }, (_, i) => 100 + (i % 10));
+    expect(mannWhitneyGreater([130, 131, 132, 133, 134], base)).toBeLessThan(1e-3);
+    expect(mannWhitneyGreater([104, 105, 103, 106, 104], base)).toBeGreaterThan(0.2);
+    expect(mannWhitneyGreater([90, 91, 92], base)).toBeGreaterThan(0.99);
+  });
+});
+
+describe('Bernoulli change point', () => {
+  it('finds the step in the rate', () => {
+    const hits = [...Array(30).fill(25), ...Array(10).fill(45)];
+    const trials = Array(40).fill(100);
+    expect(bernoulliChangePoint(hits, trials, 0.25)).toBe(30);
+  });
+  it('returns -1 without a rise', () => {
+    expect(bernoulliChangePoint([20, 25, 22], [100, 100, 100], 0.25)).toBe(-1);
+  });
+});

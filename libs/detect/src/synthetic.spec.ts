@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { detectSynthetic, SyntheticResult, SyntheticState, syntheticRange } from './synthetic';
+import { MIN, syntheticRuns, T0, testConfig } from './spec-helpers';
+import type { SyntheticRun } from './types';
+
+const cfg = testConfig();
+const LOCS = ['eu-west', 'us-east', 'ap-south'];
+
+/** Ticks the detector every minute over [from, to], loading runs like the server. */
+function run(runs: SyntheticRun[], from: number, to: number): SyntheticResult[] {
+  let state: SyntheticState | undefined;
+  const out: SyntheticResult[] = [];
+  for (let now = from; now <= to; now += MIN) {
+    const range = syntheticRange(cfg, now, state);
+    const r = detectSynthetic(runs.filter((x) => x.at >= range.fromMs && x.at < range.toMs), cfg, now, state);
+    state = JSON.parse(JSON.stringify(r.state)) as SyntheticState;
+    out.push(r);
+  }
+  return out;
+}
+
+describe('detectSynthetic', () => {
+  const from = T0 - 8 * 60 * MIN;
+
+  it('does not call one slow run an incident', () => {
+    const runs = syntheticRuns({ seed: 1, fromMs: from, toMs: T0 + 60 * MIN, locations: LOCS, factor: (at, l) => (l === 'eu-west' && Math.abs(at - (T0 + 20 * MIN)) < MIN ? 3 : 1) });
+    const results = run(runs, T0, T0 + 60 * MIN);
+    expect(results.every((r) => r.series[0].status === 'ok')).toBe(true);
+  });
+
+  it('makes a slowdown seen at every location global', () => {
+    const onset = T0 + 10 * MIN;
+    const runs = syntheticRuns({ seed: 2, fromMs: from, toMs: T0 + 60 * MIN, locations: LOCS, factor: (at) => (at >= onset ? 1.3 : 1) });
+    const results = run(runs, T0, T0 + 60 * MIN);
+    const hit = results.find((r) => r.series[0].status === 'regressed')!;
+    expect(hit).toBeDefined();
+    expect(hit.series[0].scope).toBe('global');
+    expect(hit.series[0].regressedLocations.length).toBeGreaterThanOrEqual(2);
+    expect(results[results.length - 1].series[0].regressedLocations).toEqual([...LOCS].sort());
+    expect(hit.series[0].changePct).toBeGreaterThan(20);
+    expect(Math.abs(hit.series[0].onsetAt! - onset)).toBeLessThanOrEqual(6 * MIN);
+    // Detected within a few runs, not at the first slow one.
+    expect(hit.series[0].at - onset).toBeGreaterThanOrEqual(10 * MIN);
+    expect(hit.series[0].at - onset).toBeLessThanOrEqual(30 * MIN);
+  });
+
+  it('keeps a slowdown at one location local to it', () => {
+    const onset = T0 + 10 * MIN;
+    const runs = syntheticRuns({ seed: 3, fromMs: from, toMs: T0 + 60 * MIN, locations: LOCS, factor: (at, l) => (at >= onset && l === 'ap-south' ? 1.4 : 1) });
+    const results = run(runs, T0, T0 + 60 * MIN);
+    const hit = results.find((r) => r.series[0].status === 'regressed')!;
+    expect(hit.series[0].scope).toBe('local');
+    expect(hit.series[0].regressedLocations).toEqual(['ap-south']);
+  });
+
+  it('needs every recent run slow before one location alone regresses', () => {
+    // Three of six recent runs at one location are very slow, the others normal.
+    const slow = new Set([T0 + 15 * MIN, T0 + 25 * MIN, T0 + 35 * MIN]);
+    const runs = syntheticRuns({ seed: 4, fromMs: from, toMs: T0 + 41 * MIN, locations: LOCS, factor: (at, l) => (l === 'eu-west' && slow.has(at) ? 2.5 : 1) });
+    const results = run(runs, T0 + 36 * MIN, T0 + 40 * MIN);
+    const eu = results[results.length - 1].series[0].locations.find((l) => l.location === 'eu-west')!;
+    expect(eu.changePct).toBeGreaterThan(50);
+    expect(results.every((r) => r.series[0].status === 'ok')).toBe(true);
+  });
+
+  it('reports too few runs as insufficient', () => {
+    const runs = syntheticRuns({ seed: 5, fromMs: T0 - 20 * MIN, toMs: T0, locations: LOCS });
+    const [r] = run(runs, T0, T0);
+    expect(r.series[0].status).toBe('insufficient');
+  });
+});
+
+describe('failing journeys', () => {
+  const from = T0 - 60 * MIN;
+
+  it('ignores one flaky failure', () => {
+    const runs = syntheticRuns({ seed: 6, fromMs: from, toMs: T0 + 30 * MIN, locations: LOCS, fails: (at, l) => l === 'us-east' && at === T0 + MIN });
+    expect(run(runs, T0, T0 + 30 * MIN).every((r) => r.failures[0].status === 'ok')).toBe(true);
+  });
+
+  it('does not page for one location failing alone (k = 2)', () => {
+    const runs = syntheticRuns({ seed: 7, fromMs: from, toMs: T0 + 30 * MIN, locations: LOCS, fails: (at, l) => l === 'eu-west' && at >= T0 });
+    const last = run(runs, T0, T0 + 30 * MIN).pop()!;
+    expect(last.failures[0].consecutiveFailures['eu-west']).toBeGreaterThanOrEqual(5);
+    expect(last.failures[0].status).toBe('ok');
+  });
+
+  it('opens when two locations fail twice in a row, and holds through one lucky run', () => {
+    const onset = T0 + 5 * MIN;
+    const lucky = T0 + 25 * MIN;
+    const runs = syntheticRuns({
+      seed: 8,
+      fromMs: from,
+      toMs: T0 + 45 * MIN,
+      locations: LOCS,
+      fails: (at, l) => l !== 'ap-south' && at >= onset && at !== lucky,
+    });
+    const results = run(runs, T0, T0 + 45 * MIN);
+    const first = results.findIndex((r) => r.failures[0].status === 'failing');
+    expect(first).toBeGreaterThan(0);
+    const f = results[first].failures[0];
+    expect(f.failingLocations).toEqual(['eu-west', 'us-east']);
+    expect(f.totalLocations).toBe(3);
+    expect(f.onsetAt).toBe(onset);
+    // The first failure alone (one run per location) was not enough.
+    expect(results[first].failures[0].at - onset).toBeGreaterThanOrEqual(5 * MIN);
+    expect(results.slice(first).every((r) => r.failures[0].status === 'failing')).toBe(true);
+  });
+});
