@@ -61,7 +61,7 @@ describe('correlation through the real server', () => {
     const detectConfig = {
       tickSeconds: 1,
       rum: { recentWindowsMinutes: [5], trailingBaselineMinutes: 50, baselineDays: 0, minSamples: 100, minBaselineSamples: 300, minSegmentSamples: 30 },
-      synthetic: { recentRuns: 4, recentWindowMinutes: 4, minRecentRuns: 3, baselineMinutes: 50, minBaselineRuns: 10 },
+      synthetic: { recentRuns: 8, recentWindowMinutes: 4, minRecentRuns: 4, baselineMinutes: 50, minBaselineRuns: 10 },
     };
     const site = await json(await server.api('/api/sites', { method: 'POST', json: { name: 'Shop', detectConfig } }));
     expect(site.detectConfig).toEqual(detectConfig);
@@ -75,14 +75,14 @@ describe('correlation through the real server', () => {
     const rows: BeaconRow[] = [];
     for (let t = start, i = 0; t < Math.floor(now / MINUTE) * MINUTE; t += MINUTE) {
       for (let k = 0; k < 30; k++, i++) {
-        const country = k % 10 < 3 ? 'BR' : 'US';
-        const slower = t >= onset && country === 'BR' ? 1.7 : 1;
+        const country = k % 10 < 4 ? 'BR' : 'US';
+        const slower = t >= onset && country === 'BR' ? 2 : 1;
         rows.push(row(site.id, t + k * 1000, i, country, rand(2000, 0.35) * slower));
       }
     }
-    // Lab runs every minute at the location local; after the deployment their LCP is up too.
+    // Lab runs every 30 s at the location local; after the deployment their LCP is up too.
     const runIds: string[] = [];
-    for (let t = start + 30_000; t < now - 20_000; t += MINUTE) {
+    for (let t = start + 15_000; t < now - 10_000; t += MINUTE / 2) {
       const lcp = rand(1500, 0.04) * (t >= onset ? 1.6 : 1);
       const inserted: { id: string }[] = await server.dataSource.query(
         `INSERT INTO journeys (site_id, name, origin, source_yaml, definition, content_hash, interval_ms, locations)
