@@ -69,8 +69,12 @@ describe('server basics over real HTTP', () => {
       expect(body.code).toBe('validation_failed');
       expect(body.message).toContain(field);
     }
-    const badId = await server.api('/api/sites/not-a-uuid');
-    expect(badId.status).toBe(400);
+    // Malformed ids anywhere in the API are 400s, never a database error.
+    for (const path of ['/api/sites/not-a-uuid', '/api/sites/------------------------------------', '/api/journeys?siteId=x', '/api/webhooks?siteId=x',
+      '/api/journeys/zzz', '/api/runs/zzz', '/api/incidents/zzz', '/api/runs?journeyId=x', '/api/deployments?siteId=x', '/api/sites/x/rum/series?route=/&metric=lcp']) {
+      const res = await server.api(path);
+      expect(res.status, path).toBe(400);
+    }
   });
 
   it('answers malformed JSON with 400 and unknown routes with 404, never with a stack', async () => {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
+import { requireUuid } from '../common/uuid';
 import { DomainEvents } from '../live/domain-events';
 import { DeploymentRepository } from './deployment.repository';
 import { IncidentRepository, type IncidentRow } from './incident.repository';
@@ -38,7 +39,7 @@ export class IncidentViewsService {
   }
 
   async get(id: string) {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new DomainError('validation_failed', 'id: must be a UUID', { field: 'id' });
+    requireUuid(id);
     const row = await this.incidents.findById(id);
     if (!row) throw new DomainError('not_found', `No incident with id ${id}`);
     return this.view(row);

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AdminTokenGuard } from '../common/admin-token.guard';
+import { requireUuid } from '../common/uuid';
 import { SitesService } from '../sites/sites.service';
 import { CreateWebhookDto } from './dto/correlation.dto';
 import { WebhooksService } from './webhooks.service';
@@ -31,6 +32,7 @@ export class WebhooksController {
   @Get()
   @ApiQuery({ name: 'siteId', required: false })
   list(@Query('siteId') siteId?: string) {
+    if (siteId !== undefined) requireUuid(siteId, 'siteId');
     return this.webhooks.list(siteId);
   }
 

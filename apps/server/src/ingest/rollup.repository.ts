@@ -22,7 +22,12 @@ const UNNEST =
   'FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::int[], $10::int[], $11::int[]) ' +
   'AS u(site_id, source, route, metric, dim, dim_value, minute, count, sketch_at, sketch_len))';
 
-function fragmentParams(fragments: RollupFragment[]): unknown[] {
+/** Sketches encoded or decoded between two turns of the event loop (a few ms: thousands at once stall the collector). */
+const SKETCHES_PER_TURN = 256;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function fragmentParams(fragments: RollupFragment[]): Promise<unknown[]> {
+  const sketches = await sketchParams(fragments);
   return [
     fragments.map((f) => f.siteId),
     fragments.map((f) => f.source),
@@ -32,13 +37,17 @@ function fragmentParams(fragments: RollupFragment[]): unknown[] {
     fragments.map((f) => f.dimValue),
     fragments.map((f) => new Date(f.minute)),
     fragments.map((f) => f.count),
-    ...sketchParams(fragments),
+    ...sketches,
   ];
 }
 
 /** All sketches in one buffer, with each one's 1-based offset and length (for substring). */
-function sketchParams(fragments: RollupFragment[]): [Buffer, number[], number[]] {
-  const bytes = fragments.map((f) => f.sketch.toBytes());
+async function sketchParams(fragments: RollupFragment[]): Promise<[Buffer, number[], number[]]> {
+  const bytes: Uint8Array[] = new Array(fragments.length);
+  for (let i = 0; i < fragments.length; i++) {
+    if (i > 0 && i % SKETCHES_PER_TURN === 0) await nextTurn();
+    bytes[i] = fragments[i].sketch.toBytes();
+  }
   const offsets: number[] = [];
   const lengths: number[] = [];
   let at = 1;
@@ -66,7 +75,7 @@ export class RollupRepository {
     const sql = `WITH p AS (SELECT nextval('rollup_parts') AS part)
        INSERT INTO rollups (${FRAGMENT_COLUMNS}, part) SELECT t.*, p.part FROM ${UNNEST} AS t(${FRAGMENT_COLUMNS}), p
        WHERE EXISTS (SELECT 1 FROM sites s WHERE s.id = t.site_id)`;
-    const params = fragmentParams(fragments);
+    const params = await fragmentParams(fragments);
     try {
       await this.pool.query(sql, params);
     } catch (error) {
@@ -88,7 +97,9 @@ export class RollupRepository {
       );
       if (!rows.length) return 0;
       const merged = new Map<string, RollupFragment>();
-      for (const r of rows) {
+      for (let i = 0; i < rows.length; i++) {
+        if (i > 0 && i % SKETCHES_PER_TURN === 0) await nextTurn();
+        const r = rows[i];
         const key = `${r.site_id}\u0000${r.source}\u0000${r.route}\u0000${r.metric}\u0000${r.dim}\u0000${r.dim_value}\u0000${r.minute.getTime()}`;
         const sketch = QuantileSketch.fromBytes(r.sketch);
         const existing = merged.get(key);
@@ -100,7 +111,7 @@ export class RollupRepository {
         }
       }
       const fragments = [...merged.values()];
-      await client.query(`INSERT INTO rollups (${FRAGMENT_COLUMNS}, part) SELECT t.*, 0 FROM ${UNNEST} AS t`, fragmentParams(fragments));
+      await client.query(`INSERT INTO rollups (${FRAGMENT_COLUMNS}, part) SELECT t.*, 0 FROM ${UNNEST} AS t`, await fragmentParams(fragments));
       return fragments.length;
     });
   }
@@ -109,7 +120,7 @@ export class RollupRepository {
   async replaceMinute(siteId: string, source: Source, minute: number, fragments: RollupFragment[]): Promise<void> {
     await this.inTransaction(async (client) => {
       await client.query('DELETE FROM rollups WHERE site_id = $1 AND source = $2 AND minute = $3', [siteId, source, new Date(minute)]);
-      if (fragments.length) await client.query(`INSERT INTO rollups (${FRAGMENT_COLUMNS}, part) SELECT t.*, 0 FROM ${UNNEST} AS t`, fragmentParams(fragments));
+      if (fragments.length) await client.query(`INSERT INTO rollups (${FRAGMENT_COLUMNS}, part) SELECT t.*, 0 FROM ${UNNEST} AS t`, await fragmentParams(fragments));
     });
   }
 

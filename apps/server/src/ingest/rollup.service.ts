@@ -81,7 +81,11 @@ export class RollupService implements OnModuleInit, OnApplicationShutdown {
     for (const s of stale) {
       const rows = (await this.beacons.rowsOfMinute(s.siteId, s.minute)).filter((r) => (r.syntheticRunId ? 'synthetic' : 'rum') === s.source);
       const rebuilt = new RollupAggregator();
-      for (const row of rows) rebuilt.add(row);
+      for (let i = 0; i < rows.length; i++) {
+        // A busy minute holds hundreds of thousands of rows: give the collector a turn now and then.
+        if (i > 0 && i % 2_000 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        rebuilt.add(rows[i]);
+      }
       await this.rollups.replaceMinute(s.siteId, s.source, s.minute, rebuilt.takeAll());
     }
     if (stale.length) this.logger.log({ msg: 'rebuilt rollups from raw beacons', minutes: stale.length });

@@ -2,9 +2,9 @@ import { Inject, Logger, OnModuleDestroy } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { ADMIN_TOKEN, tokensMatch } from '../common/admin-token.guard';
+import { isUuid } from '../common/uuid';
 import { DomainEvents, LIVE_EVENTS } from './domain-events';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Room of one site's events. */
 export const siteRoom = (siteId: string) => `site:${siteId}`;
@@ -41,7 +41,7 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
   @SubscribeMessage('subscribe')
   async subscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: { siteId?: unknown }) {
     const siteId = body?.siteId;
-    if (typeof siteId !== 'string' || !UUID.test(siteId)) return { ok: false, error: 'siteId: must be a UUID' };
+    if (!isUuid(siteId)) return { ok: false, error: 'siteId: must be a UUID' };
     await socket.join(siteRoom(siteId));
     return { ok: true, siteId };
   }

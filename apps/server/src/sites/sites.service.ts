@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { SiteEntity } from '@parallax/db';
 import { DomainError } from '../common/domain-error';
+import { requireUuid } from '../common/uuid';
 import { detectConfigProblem } from '../correlation/site-detect-config';
 import { CreateSiteDto, SiteView, UpdateSiteDto } from './dto/site.dto';
 import { SiteRepository } from './site.repository';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A new public site key: `pk_` and 20 random url-safe characters. */
 export function generateSiteKey(): string {
@@ -76,7 +76,7 @@ export class SitesService {
   }
 
   private checkId(id: string): void {
-    if (!UUID.test(id)) throw new DomainError('validation_failed', 'id: must be a UUID', { field: 'id' });
+    requireUuid(id);
   }
 
   private notFound(id: string): DomainError {

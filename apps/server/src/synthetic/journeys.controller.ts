@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AdminTokenGuard } from '../common/admin-token.guard';
+import { requireUuid } from '../common/uuid';
 import { CreateJourneyDto, UpdateJourneyDto } from './dto/journey.dto';
 import { JourneysService, toJourneyView } from './journeys.service';
 import { RunsService } from './runs.service';
@@ -24,6 +25,7 @@ export class JourneysController {
   @Get()
   @ApiQuery({ name: 'siteId', required: false })
   async list(@Query('siteId') siteId?: string) {
+    if (siteId !== undefined) requireUuid(siteId, 'siteId');
     return (await this.journeys.list(siteId)).map(toJourneyView);
   }
 

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { everyToMs, listJourneyFiles, parseJourney, type Journey } from '@parallax/journeys';
 import { DomainError } from '../common/domain-error';
+import { requireUuid } from '../common/uuid';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/runtime';
 import { SiteRepository } from '../sites/site.repository';
@@ -151,7 +152,7 @@ export class JourneysService implements OnModuleInit, OnModuleDestroy {
   }
 
   async require(id: string): Promise<JourneyRow> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new DomainError('validation_failed', 'id: must be a UUID', { field: 'id' });
+    requireUuid(id);
     const journey = await this.journeys.findById(id);
     if (!journey) throw new DomainError('not_found', `No journey with id ${id}`);
     return journey;

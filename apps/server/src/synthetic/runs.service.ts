@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/domain-error';
+import { requireUuid } from '../common/uuid';
 import { queryRows } from '../database/sql';
 import type { JourneyRow } from './journey.repository';
 import { RunRepository, type RunRow } from './run.repository';
@@ -68,7 +69,7 @@ export class RunsService {
   }
 
   async require(id: string): Promise<RunRow> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new DomainError('validation_failed', 'id: must be a UUID', { field: 'id' });
+    requireUuid(id);
     const run = await this.runs.findById(id);
     if (!run) throw new DomainError('not_found', `No run with id ${id}`);
     return run;
