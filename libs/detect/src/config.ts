@@ -36,10 +36,20 @@ export interface RumConfig {
   minSegmentSamples: number;
   /** Practical effect: p75 must be worse by at least this many percent. */
   minEffectPct: number;
+  /**
+   * The same for one segment alone. Higher: rollups are cut by one dimension at a time, so a
+   * segment's own mix (which countries its desktop users come from) moves its p75 unchecked.
+   */
+  segmentMinEffectPct: number;
   /** Practical effect: and by at least this absolute amount (metric units). */
   absoluteFloor: Record<RumMetric, number>;
-  /** One-sided false-alarm probability per tick for the whole series (windows and segments). */
-  alpha: number;
+  /**
+   * False alarms a week one series may raise without any change (half for the whole route, half
+   * for its segments). A window of w minutes looks about 7 days / w independent times a week, so
+   * its one-sided alpha is its share of this budget over that many looks: long windows may use a
+   * larger alpha than short ones for the same rate.
+   */
+  falseAlarmsPerWeek: number;
   /** Power used to report the smallest change that could have been seen. */
   power: number;
   /** Consecutive ticks a regression must hold before it is reported. */
@@ -139,14 +149,15 @@ export const DEFAULT_DETECT_CONFIG: DetectConfig = {
     minBaselineSamples: 300,
     minSegmentSamples: 60,
     minEffectPct: 10,
+    segmentMinEffectPct: 20,
     absoluteFloor: RUM_ABSOLUTE_FLOOR,
-    alpha: 1e-5,
+    falseAlarmsPerWeek: 0.01,
     power: 0.8,
     persistTicks: 2,
     ongoingMinutes: 5,
     ongoingZ: 1,
     bootstrapReplicates: 100,
-    dayToDaySdFloor: 0.01,
+    dayToDaySdFloor: 0.015,
     seed: 1,
   },
   synthetic: {
@@ -158,7 +169,7 @@ export const DEFAULT_DETECT_CONFIG: DetectConfig = {
     minEffectPct: 10,
     absoluteFloor: { duration: 100, ...RUM_ABSOLUTE_FLOOR },
     localZ: 4.5,
-    globalZ: 3,
+    globalZ: 3.5,
     localRankP: 0.001,
     globalRankP: 0.01,
     globalMinLocations: 2,

@@ -1,5 +1,5 @@
 import { QuantileSketch } from '@parallax/sketch';
-import type { RumConfig } from './config';
+import type { DetectConfig, RumConfig } from './config';
 import { DistSummary, p75LogSe, summarize } from './dist';
 import { variance } from './stats';
 import type { RumRollup, Segment, SegmentDim, TimeRange } from './types';
@@ -307,10 +307,11 @@ export function segmentsDue(cfg: RumConfig, now: number, baseline?: BaselineSumm
  * on scan ticks) and, when the baseline is due, its ranges (segments only when they are due too).
  */
 export function rumRanges(
-  cfg: RumConfig,
+  detectConfig: DetectConfig,
   now: number,
   state?: { baseline?: BaselineSummary; onsetAt?: number; streak?: number; active?: boolean },
 ): TimeRange[] {
+  const cfg = detectConfig.rum;
   const nowMinute = floorMinute(now);
   const ranges: TimeRange[] = [{ fromMs: nowMinute - longestMs(cfg), toMs: nowMinute, segments: isScanTick(cfg, now, state) }];
   const baseline = state?.baseline;

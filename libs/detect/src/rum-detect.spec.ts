@@ -99,7 +99,7 @@ describe('detectRum', () => {
     const a = run(source, cfg, T0, onset + 15 * MIN);
     const b = run(source, cfg, T0, onset + 15 * MIN);
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
-    const ranges = rumRanges(cfg.rum, T0 + MIN, a[0].state);
+    const ranges = rumRanges(cfg, T0 + MIN, a[0].state);
     expect(ranges).toHaveLength(1);
     expect(ranges[0].toMs - ranges[0].fromMs).toBe(60 * MIN);
   });

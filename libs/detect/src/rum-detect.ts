@@ -84,10 +84,12 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
     b && { n: b.n, logSlope: b.logSlope, p75: (b.p75 + offset) * Math.exp(levelLog) - offset, extraVar: levelVar };
 
   const windowsMinutes = [...rc.recentWindowsMinutes].sort((a, b) => a - b);
-  // Half of alpha for the whole route (split over the windows), half for the segments (BH).
-  const alphaAll = rc.alpha / 2 / windowsMinutes.length;
-  const alphaSegments = rc.alpha / 2;
-  const zAll = normalQuantile(1 - alphaAll);
+  // Half of the false-alarm budget for the whole route (split over its windows), half for the
+  // segments (Benjamini-Hochberg at the shortest window's alpha).
+  const weekMinutes = 7 * rc.dayMinutes;
+  const alphaAllOf = (w: number) => (rc.falseAlarmsPerWeek / 2 / windowsMinutes.length) * (w / weekMinutes);
+  const zAllOf = (w: number) => normalQuantile(1 - alphaAllOf(w));
+  const alphaSegments = (rc.falseAlarmsPerWeek / 2) * (windowsMinutes[0] / weekMinutes);
 
   // Segments are judged on scan ticks only; other ticks look at the whole route alone.
   const scheduled = isScanTick(rc, now, prev);
@@ -100,7 +102,7 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
   }
 
   const orderStats = orderStatsCache();
-  const runTests = (keys: string[], allowBootstrap: boolean, zCrit: number): UnitTest[] => {
+  const runTests = (keys: string[], allowBootstrap: boolean, zCrit: (w: number) => number): UnitTest[] => {
     const out: UnitTest[] = [];
     for (const key of keys) {
       const segment = index.get(key)!.segment;
@@ -123,7 +125,7 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
             minCurrent: isAll ? rc.minSamples : rc.minSegmentSamples,
             minBaseline: isAll ? rc.minBaselineSamples : rc.minSegmentSamples,
             blockSd: baseline.blockSd,
-            zCrit,
+            zCrit: zCrit(window.windowMinutes),
             cfg: rc,
             metric: series.metric,
             offset,
@@ -137,16 +139,16 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
     return out;
   };
 
-  const allTests = runTests(['all'], true, zAll);
+  const allTests = runTests(['all'], true, zAllOf);
   const ongoing = (t: UnitTest) => isOngoing(windows.get(t.key)!, t.baselineP75, now, rc.ongoingMinutes, rc.ongoingZ);
-  const allHits = allTests.filter((t) => t.testable && t.practical && t.pValue <= alphaAll && ongoing(t));
+  const allHits = allTests.filter((t) => t.testable && t.practical && t.pValue <= alphaAllOf(t.windowMinutes) && ongoing(t));
   // Segments decide the verdict only when the whole route does not; otherwise they only rank,
   // and the analytic error is enough for that (the bootstrap is the expensive part).
   const segKeys = [...windows.keys()].filter((k) => k !== 'all');
   const zSeg = normalQuantile(1 - alphaSegments / Math.max(1, segKeys.length * windowsMinutes.length));
   // A value holding (nearly) the whole dimension is the route again, not a segment.
   const wholeRoute = (t: UnitTest) => !t.isNew && (baseline.segments[t.key]?.share ?? 0) >= 0.95;
-  const segTests = runTests(segKeys, allHits.length === 0, zSeg).filter((t) => t.testable && !wholeRoute(t));
+  const segTests = runTests(segKeys, allHits.length === 0, () => zSeg).filter((t) => t.testable && !wholeRoute(t));
   const tests = [...allTests, ...segTests];
   const qList = benjaminiHochberg(segTests.map((t) => (t.practical ? t.pValue : 1)));
   const qByTest = new Map(segTests.map((t, i) => [t, qList[i]]));
@@ -154,7 +156,7 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
 
   if (process.env.DEBUG_DETECT && now >= Number(process.env.DEBUG_FROM ?? 0) && now <= Number(process.env.DEBUG_TO ?? Infinity)) {
     const f = (t: UnitTest) => `${t.windowMinutes}m n=${t.nCurrent} b=${t.baselineP75.toFixed(0)} c=${t.currentP75.toFixed(0)} ch=${(t.logChange * 100).toFixed(1)} se=${(t.seLog * 100).toFixed(1)} z=${t.z.toFixed(2)}${t.bootstrapped ? 'B' : ''}${t.practical ? 'P' : ''}`;
-    console.log(new Date(now).toISOString().slice(5, 16), baseline.mode, baseline.days, 'sd', (baseline.blockSd * 100).toFixed(1), 'lvl', (levelLog * 100).toFixed(1), allTests.map(f).join(' | '), 'zAll', zAll.toFixed(2), 'scan', scan, 'seghits', segHits.map((t) => t.key + '/' + t.windowMinutes).join(','));
+    console.log(new Date(now).toISOString().slice(5, 16), baseline.mode, baseline.days, 'sd', (baseline.blockSd * 100).toFixed(1), 'lvl', (levelLog * 100).toFixed(1), allTests.map(f).join(' | '), 'scan', scan, 'seghits', segHits.map((t) => `${t.key}/${t.windowMinutes} n=${t.nCurrent} b=${t.baselineP75.toFixed(0)} c=${t.currentP75.toFixed(0)} z=${t.z.toFixed(1)} se=${(t.seLog * 100).toFixed(1)}${t.bootstrapped ? 'B' : ''}`).join(','));
   }
   const best = (list: UnitTest[]) => list.reduce<UnitTest | undefined>((x, y) => (!x || y.z > x.z ? y : x), undefined);
   const bestSeg = (list: UnitTest[]) => list.reduce<UnitTest | undefined>((x, y) => (!x || qByTest.get(y)! < qByTest.get(x)! ? y : x), undefined);
@@ -166,7 +168,7 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
     // segments inherit the mix (mobile users are "slower" when more of them are in India).
     const allOfWindow = allTests.find((t) => t.windowMinutes === primary!.windowMinutes && t.testable);
     if (allOfWindow) {
-      mixChange = detectMixChange(allOfWindow, currentWindows(windows, primary.windowMinutes), baseline, rc, series.metric, offset, zAll, levelLog);
+      mixChange = detectMixChange(allOfWindow, currentWindows(windows, primary.windowMinutes), baseline, rc, series.metric, offset, zAllOf(primary.windowMinutes), levelLog);
     }
     if (mixChange) {
       const within = segHits.filter((t) => t.segment.dim === mixChange!.dim);
@@ -216,22 +218,23 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
     const w = shown.windowMinutes;
     const windowTests = tests.filter((t) => t.windowMinutes === w);
     const q = new Map(windowTests.filter((t) => qByTest.has(t)).map((t) => [t.key, qByTest.get(t)!]));
-    segments = attributeSegments(windowTests, q, currentWindows(windows, w), baseline, rc, series.metric, offset, zAll, levelLog);
+    segments = attributeSegments(windowTests, q, currentWindows(windows, w), baseline, rc, series.metric, offset, zAllOf(w), levelLog);
   }
 
+  const zShown = zAllOf(shown.windowMinutes);
   const evidence: RumEvidence = {
     segment: shown.segment,
     windowMinutes: shown.windowMinutes,
     baselineP75: shown.baselineP75,
     currentP75: shown.currentP75,
     changePct: shown.testable ? changePct(shown.currentP75, shown.baselineP75, offset) : NaN,
-    ciLow: shown.testable ? (Math.exp(shown.logChange - zAll * shown.seLog) - 1) * 100 : NaN,
-    ciHigh: shown.testable ? (Math.exp(shown.logChange + zAll * shown.seLog) - 1) * 100 : NaN,
-    ciLevelPct: (1 - 2 * alphaAll) * 100,
+    ciLow: shown.testable ? (Math.exp(shown.logChange - zShown * shown.seLog) - 1) * 100 : NaN,
+    ciHigh: shown.testable ? (Math.exp(shown.logChange + zShown * shown.seLog) - 1) * 100 : NaN,
+    ciLevelPct: (1 - 2 * alphaAllOf(shown.windowMinutes)) * 100,
     pValue: shown.pValue,
     nBaseline: shown.nBaseline,
     nCurrent: shown.nCurrent,
-    minDetectableChangePct: minDetectableChange(allTests, baseline, rc.absoluteFloor[series.metric], rc.minEffectPct, zAll, rc.power),
+    minDetectableChangePct: minDetectableChange(allTests, baseline, rc.absoluteFloor[series.metric], rc.minEffectPct, zAllOf, rc.power),
     levelPct: (Math.exp(levelLog) - 1) * 100,
     baselineMode: baseline.mode,
     baselineDays: baseline.days,
@@ -282,7 +285,7 @@ function minDetectableChange(
   baseline: BaselineSummary,
   floor: number,
   minEffectPct: number,
-  zCrit: number,
+  zCrit: (windowMinutes: number) => number,
   power: number,
 ): number | null {
   const base = baseline.segments.all;
@@ -291,7 +294,7 @@ function minDetectableChange(
   let best = Infinity;
   for (const t of allTests) {
     const se = Math.sqrt(p75LogSe(Math.max(1, t.nCurrent), base.logSlope) ** 2 + seBase ** 2 + baseline.blockSd ** 2);
-    best = Math.min(best, (Math.exp((zCrit + normalQuantile(power)) * se) - 1) * 100);
+    best = Math.min(best, (Math.exp((zCrit(t.windowMinutes) + normalQuantile(power)) * se) - 1) * 100);
   }
   const floorPct = base.p75 > 0 ? (floor / base.p75) * 100 : 0;
   return Math.max(best, minEffectPct, floorPct);

@@ -55,9 +55,10 @@ export function changePct(current: number, baseline: number, offset: number): nu
   return baseline > 0 ? (current / baseline - 1) * 100 : ((current + offset) / (baseline + offset) - 1) * 100;
 }
 
-/** True when the change is of practical size for this metric. */
-export function isPractical(current: number, baseline: number, cfg: RumConfig, metric: RumMetric): boolean {
-  return current >= baseline * (1 + cfg.minEffectPct / 100) && current - baseline >= cfg.absoluteFloor[metric];
+/** True when the change is of practical size for this metric (for the whole route, or for one segment). */
+export function isPractical(current: number, baseline: number, cfg: RumConfig, metric: RumMetric, segment = false): boolean {
+  const pct = segment ? cfg.segmentMinEffectPct : cfg.minEffectPct;
+  return current >= baseline * (1 + pct / 100) && current - baseline >= cfg.absoluteFloor[metric];
 }
 
 export interface TestArgs {
@@ -109,7 +110,7 @@ export function testUnit(a: TestArgs): UnitTest {
   if (!base || base.n < a.minBaseline || cur.n < a.minCurrent) return result;
   result.testable = true;
   result.logChange = Math.log((cur.p75 + a.offset) / (base.p75 + a.offset));
-  result.practical = isPractical(cur.p75, base.p75, a.cfg, a.metric);
+  result.practical = isPractical(cur.p75, base.p75, a.cfg, a.metric, a.segment.dim !== 'all');
   // Small samples give a noisy slope: lean on the baseline's shape until there are enough values.
   const slope = cur.n >= 200 ? Math.max(cur.logSlope, 0.5 * base.logSlope) : base.logSlope;
   let seCur = p75LogSe(cur.n, slope);

@@ -115,7 +115,7 @@ export function testConfig(input: DetectConfigInput = {}): DetectConfig {
 
 /** Runs detectRum tick by tick like the server (loading only the ranges it asks for). */
 export function loadSeries(source: RumSource, cfg: DetectConfig, now: number, state?: RumState): RumRollup[] {
-  return source.rollupsIn(rumRanges(cfg.rum, now, state));
+  return source.rollupsIn(rumRanges(cfg, now, state));
 }
 
 /** Synthetic runs every intervalMin at each location, values log-normal around base x factor(at, location). */

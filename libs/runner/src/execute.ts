@@ -235,7 +235,8 @@ async function flushMetrics(context: BrowserContext, beacons: BeaconWatch, waitM
   await Promise.all(
     context.pages().map((page) =>
       withLimit(
-        page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())))),
+        // Runs in the page: two animation frames mean at least one paint.
+        page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(undefined))))'),
         Math.min(500, maxMs),
       ),
     ),

@@ -151,7 +151,7 @@ export class DetectorService implements OnModuleInit {
       for (const metric of VITALS) {
         const key = `rum|${route}|${metric}`;
         const previous = states.get(key) as RumState | undefined;
-        const rollups = await this.repo.rumRollups(site.id, route, metric, rumRanges(cfg.rum, now, previous));
+        const rollups = await this.repo.rumRollups(site.id, route, metric, rumRanges(cfg, now, previous));
         const result = detectRum({ route, metric, rollups }, cfg, now, previous);
         rumResults.push(result);
         next.set(key, result.state);

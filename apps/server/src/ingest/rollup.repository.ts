@@ -164,6 +164,8 @@ export class RollupRepository {
   /** Runs `fn` in a transaction, only if this replica gets the advisory lock `lockKey` (else returns undefined). */
   async withExclusiveLock<T>(lockKey: number, fn: () => Promise<T>): Promise<T | undefined> {
     const client = await this.pool.connect();
+    const onError = () => undefined; // a checked-out client has no handler of pg's pool; the failed query reports it
+    client.on('error', onError);
     try {
       const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [lockKey]);
       if (!rows[0].ok) return undefined;
@@ -173,12 +175,15 @@ export class RollupRepository {
         await client.query('SELECT pg_advisory_unlock($1)', [lockKey]);
       }
     } finally {
+      client.off('error', onError);
       client.release();
     }
   }
 
   private async inTransaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    const onError = () => undefined;
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await fn(client);
@@ -188,6 +193,7 @@ export class RollupRepository {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
+      client.off('error', onError);
       client.release();
     }
   }

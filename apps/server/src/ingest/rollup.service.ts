@@ -22,6 +22,7 @@ const COMPACT_LOCK_KEY = 0x5041524c; // "PARL"
 export class RollupService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Rollups');
   private flushing: Promise<void> | undefined;
+  private queuedFlush: Promise<void> | undefined;
   /** End of the range reconciled last; each pass checks only minutes closed since (plus one tick of overlap). */
   private reconciledUntilMs: number | undefined;
 
@@ -38,9 +39,19 @@ export class RollupService implements OnModuleInit, OnApplicationShutdown {
     this.scheduler.addInterval('rollup-compact', setInterval(() => void this.maintain(Date.now()), this.config.rollupCompactMs));
   }
 
-  /** Writes the fragments gathered since the last flush; on failure keeps them for the next one. */
+  /**
+   * Writes the fragments gathered until now; on failure keeps them for the next flush. Called while a flush runs, it
+   * runs one more after it (shared by every such caller), so whatever the caller saw committed is written when it
+   * resolves: at shutdown, and for tests that flush and then query.
+   */
   flush(): Promise<void> {
-    if (this.flushing) return this.flushing;
+    if (this.flushing) {
+      this.queuedFlush ??= this.flushing.then(() => {
+        this.queuedFlush = undefined;
+        return this.flush();
+      });
+      return this.queuedFlush;
+    }
     this.flushing = (async () => {
       const fragments = this.aggregator.takeAll();
       try {
