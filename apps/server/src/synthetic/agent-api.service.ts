@@ -10,7 +10,7 @@ import { SiteRepository } from '../sites/site.repository';
 import { AgentRepository } from './agent.repository';
 import { JourneyRepository } from './journey.repository';
 import { RunRepository, type RunRow } from './run.repository';
-import { isDegraded } from './slots';
+import { isDegraded, withLocationDefaults } from './slots';
 
 /** A location whose agents have not been seen for this long is stale. */
 export const AGENT_STALE_MS = 30_000;
@@ -50,6 +50,7 @@ export class AgentApiService {
   async claim(agentId: string, max: number, collectUrl: string): Promise<ClaimedRun[]> {
     const location = await this.requireAgent(agentId);
     const claimed = await this.runs.claim(location, agentId, Math.max(0, Math.min(max, 32)), this.config.runLeaseMs);
+    const defaults = claimed.length ? await this.agents.locationDefaults(location) : undefined;
     const out: ClaimedRun[] = [];
     for (const run of claimed) {
       const [journey, site] = await Promise.all([this.journeys.findById(run.journeyId), this.sites.findById(run.siteId)]);
@@ -60,7 +61,7 @@ export class AgentApiService {
         siteKey: site.siteKey,
         journeyId: journey.id,
         journeyName: journey.name,
-        journey: journey.definition,
+        journey: withLocationDefaults(journey.definition, journey.sourceYaml, defaults),
         baseUrl: (journey.definition.baseUrl as string | undefined) ?? null,
         collectUrl,
         attempt: run.attempt,

@@ -44,6 +44,12 @@ export class AgentRepository {
     return rows.length > 0;
   }
 
+  /** A location's default device and network profiles (null when unset). */
+  async locationDefaults(name: string): Promise<{ device: unknown; network: unknown } | undefined> {
+    const rows = await this.rows<{ device: unknown; network: unknown }>(`SELECT device, network FROM locations WHERE name = $1`, [name]);
+    return rows[0];
+  }
+
   async upsertLocation(l: { name: string; region: string; device?: unknown; network?: unknown }): Promise<void> {
     await this.rows(
       `INSERT INTO locations (name, region, device, network) VALUES ($1, $2, $3, $4)

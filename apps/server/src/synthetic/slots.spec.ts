@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDegraded, slotsBetween, spreadOffsetMs } from './slots';
+import { isDegraded, slotsBetween, spreadOffsetMs, withLocationDefaults } from './slots';
 
 const MIN = 60_000;
 
@@ -51,5 +51,18 @@ describe('isDegraded', () => {
     expect(isDegraded(1400, [900, 1000, 1000, 1000, 1100])).toBe(false);
     expect(isDegraded(1600, [900, 1000, 1000, 1000, 1100])).toBe(true);
     expect(isDegraded(150, [90, 100, 100, 100, 110])).toBe(false);
+  });
+});
+
+describe('withLocationDefaults', () => {
+  const definition = { name: 'j', device: 'desktop', network: 'none' };
+  it('applies the location profiles a journey leaves unset', () => {
+    expect(withLocationDefaults(definition, 'name: j\nsteps: []\n', { device: 'pixel-7', network: '3g' })).toMatchObject({ device: 'pixel-7', network: '3g' });
+  });
+  it('keeps what the journey sets itself', () => {
+    expect(withLocationDefaults(definition, 'name: j\ndevice: desktop\nnetwork: none\n', { device: 'pixel-7', network: '3g' })).toMatchObject({ device: 'desktop', network: 'none' });
+  });
+  it('changes nothing without location defaults', () => {
+    expect(withLocationDefaults(definition, 'name: j\n', { device: null, network: null })).toEqual(definition);
   });
 });

@@ -60,3 +60,16 @@ export function isDegraded(durationMs: number, baselineDurationsMs: number[], mi
   const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   return durationMs > median * 1.5 && durationMs - median >= minExtraMs;
 }
+
+/** A journey that does not set its own device or network profile runs with its location's defaults. */
+export function withLocationDefaults(
+  definition: Record<string, unknown>,
+  sourceYaml: string,
+  defaults: { device: unknown; network: unknown } | undefined,
+): Record<string, unknown> {
+  if (!defaults) return definition;
+  const out = { ...definition };
+  if (defaults.device != null && !/^device\s*:/m.test(sourceYaml)) out.device = defaults.device;
+  if (defaults.network != null && !/^network\s*:/m.test(sourceYaml)) out.network = defaults.network;
+  return out;
+}
