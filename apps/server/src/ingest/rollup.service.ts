@@ -45,7 +45,13 @@ export class RollupService implements OnModuleInit, OnApplicationShutdown {
    * resolves: at shutdown, and for tests that flush and then query.
    */
   flush(): Promise<void> {
-    if (this.flushing) return this.flushing;
+    if (this.flushing) {
+      this.queuedFlush ??= this.flushing.then(() => {
+        this.queuedFlush = undefined;
+        return this.flush();
+      });
+      return this.queuedFlush;
+    }
     this.flushing = (async () => {
       const fragments = this.aggregator.takeAll();
       try {
