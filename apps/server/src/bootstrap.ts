@@ -86,7 +86,8 @@ export async function startServer(config: AppConfig, logger: LoggerService = new
       if (closed) return;
       closed = true;
       await app.close();
-      await ioAdapter.livePool.end().catch(() => undefined);
+      // After a PostgreSQL restart the adapter may still hold its LISTEN client: do not let that block shutdown.
+      await Promise.race([ioAdapter.livePool.end().catch(() => undefined), new Promise((r) => setTimeout(r, 2_000).unref())]);
       await database.close();
     },
   };

@@ -30,7 +30,7 @@ export const envSchema = z.object({
   /** Beacons per second one client may send (token bucket; the burst is 10 times this). */
   PARALLAX_COLLECT_RATE_PER_SEC: z.coerce.number().min(0.1).max(1_000_000).default(50),
   /** Interval between flushes of in-memory rollup fragments. */
-  PARALLAX_ROLLUP_FLUSH_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  PARALLAX_ROLLUP_FLUSH_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   /** Interval of the rollup compaction and reconciliation job. */
   PARALLAX_ROLLUP_COMPACT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
   /** Interval of the retention job. */
