@@ -270,3 +270,23 @@ describe('QuantileSketch properties', () => {
     );
   });
 });
+
+describe('addToEach', () => {
+  it('gives every sketch exactly what add() would', () => {
+    const values = [0, 0.001, 0.5, 1, 37.2, 2500, 2500, 61234.5];
+    const viaEach = [new QuantileSketch(), new QuantileSketch(), new QuantileSketch()];
+    const viaAdd = [new QuantileSketch(), new QuantileSketch(), new QuantileSketch()];
+    for (const v of values) {
+      viaEach[0].addToEach(v, [viaEach[1], viaEach[2]]);
+      for (const s of viaAdd) s.add(v);
+    }
+    for (let i = 0; i < 3; i++) expect(Buffer.from(viaEach[i].toBytes())).toEqual(Buffer.from(viaAdd[i].toBytes()));
+  });
+  it('falls back to add() for a sketch of another accuracy, and rejects bad values like add()', () => {
+    const coarse = new QuantileSketch(0.05);
+    const fine = new QuantileSketch();
+    fine.addToEach(100, [coarse]);
+    expect(coarse.quantile(0.5)).toBeCloseTo(100, -1);
+    expect(() => fine.addToEach(-1, [])).toThrow(RangeError);
+  });
+});

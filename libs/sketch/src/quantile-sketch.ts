@@ -63,6 +63,30 @@ export class QuantileSketch {
     if (value > this.maxValue) this.maxValue = value;
   }
 
+  /**
+   * Records one value in several sketches of this sketch's accuracy (a beacon's value goes to its route's sketch
+   * and to one sketch per segment): the bucket index, a logarithm, is computed once instead of once per sketch.
+   */
+  addToEach(value: number, others: QuantileSketch[]): void {
+    this.add(value);
+    if (value === 0 || !(value > 0 && value < Infinity)) {
+      for (const o of others) o.add(value);
+      return;
+    }
+    const index = Math.ceil(Math.log(value) * this.multiplier);
+    for (const o of others) {
+      if (o.multiplier !== this.multiplier) {
+        o.add(value);
+        continue;
+      }
+      o.store.add(index, 1);
+      o.total += 1;
+      o.sumValue += value;
+      if (value < o.minValue) o.minValue = value;
+      if (value > o.maxValue) o.maxValue = value;
+    }
+  }
+
   /** Adds all of another sketch's values into this one; throws if the accuracies differ. */
   merge(other: QuantileSketch): void {
     if (other.mapping.relativeAccuracy !== this.mapping.relativeAccuracy) {

@@ -38,7 +38,10 @@ type StoredIncident = IncidentState & { incidentId: string };
 export function incidentFields(siteId: string, i: IncidentState): IncidentFields {
   const rum = i.rum?.evidence;
   const regressed = i.synthetic?.perLocation.filter((l) => l.regressed) ?? [];
-  const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : null);
+  const median = (values: (number | null)[]) => {
+    const xs = values.filter((x): x is number => x !== null).sort((a, b) => a - b);
+    return xs.length ? xs[Math.floor(xs.length / 2)] : null;
+  };
   return {
     siteId,
     route: i.route,

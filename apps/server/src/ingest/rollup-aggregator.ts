@@ -67,6 +67,8 @@ export class RollupAggregator {
   private fragments = 0;
   private pending: BeaconRow[] = [];
   private drainScheduled = false;
+  /** Reused array of one row's segment sketches (one per dimension). */
+  private readonly segmentScratch: QuantileSketch[] = new Array(ROLLUP_DIMENSIONS.length);
 
   /** Fragments held. */
   get size(): number {
@@ -85,11 +87,21 @@ export class RollupAggregator {
       const value = metrics[i];
       if (value === null) continue;
       group ??= this.group(row.siteId, source, row.route, minute);
-      bump(this.allFragment(group, i), value);
+      const all = this.allFragment(group, i);
       // Synthetic runs are few and already keyed by location in run results; segmenting them adds nothing.
-      if (source === 'synthetic') continue;
+      if (source === 'synthetic') {
+        bump(all, value);
+        continue;
+      }
       values ??= dimValues(row);
-      for (let d = 0; d < ROLLUP_DIMENSIONS.length; d++) bump(this.segmentFragment(group, i, d, values[d]), value);
+      const segments = this.segmentScratch;
+      for (let d = 0; d < ROLLUP_DIMENSIONS.length; d++) {
+        const f = this.segmentFragment(group, i, d, values[d]);
+        f.count++;
+        segments[d] = f.sketch;
+      }
+      all.count++;
+      all.sketch.addToEach(value, segments);
     }
     for (let i = SEGMENTED_METRICS.length; i < SKETCHED_METRICS.length; i++) {
       const value = metrics[i];
