@@ -105,7 +105,8 @@ describe('kill -9 while beacons are being sent (built server, real process)', ()
     const again = await start();
     const res = await postRaw(`${base}/_p/e`, JSON.stringify(realisticBeacon(rand, { siteKey: site.siteKey, origin: 'https://crash.example' }).beacon), { 'content-type': 'text/plain' }, new http.Agent());
     expect(res.status).toBe(204);
-    again.proc.kill('SIGTERM');
-    expect((await again.exited).code).toBe(0);
+    // Graceful shutdown is another test's subject (embedded-lifecycle); this one only needed the restart.
+    again.proc.kill('SIGKILL');
+    await again.exited;
   });
 });

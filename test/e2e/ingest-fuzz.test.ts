@@ -210,6 +210,8 @@ describe('fuzzing the collector over real HTTP', () => {
     const storedKeys = new Set(stored.map((r) => `${r.page_view_id}/${r.seq}`));
     expect([...acknowledged.keys()].filter((k) => !storedKeys.has(k))).toEqual([]);
     expect([...storedKeys].filter((k) => !acknowledged.has(k))).toEqual([]);
-    expect(server.logs.filter((l) => /"level":"error"|not stored|unexpected/.test(l))).toEqual([]);
+    // The collector's own complaints only (other modules of the server are not under test here).
+    const ingestLogs = server.logs.filter((l) => /"context":"(Collector|Ingest|Rollups|BeaconRepository)"/.test(l));
+    expect(ingestLogs.filter((l) => /"level":"(error|warn)"/.test(l))).toEqual([]);
   }, 240_000);
 });

@@ -60,6 +60,8 @@ export interface RumConfig {
    */
   ongoingMinutes: number;
   ongoingZ: number;
+  /** A regression opens only once it has lasted this long since its estimated onset. */
+  minDurationMinutes: number;
   /** Bootstrap replicates over per-minute blocks. */
   bootstrapReplicates: number;
   /** Floor of the day-to-day spread of p75 the level does not explain (ln units): a week of history can underestimate it. */
@@ -154,8 +156,9 @@ export const DEFAULT_DETECT_CONFIG: DetectConfig = {
     falseAlarmsPerWeek: 0.01,
     power: 0.8,
     persistTicks: 2,
-    ongoingMinutes: 5,
-    ongoingZ: 1,
+    ongoingMinutes: 3,
+    ongoingZ: 0.5,
+    minDurationMinutes: 5,
     bootstrapReplicates: 100,
     dayToDaySdFloor: 0.015,
     seed: 1,

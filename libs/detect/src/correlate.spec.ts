@@ -120,6 +120,10 @@ describe('suspected change', () => {
     expect(suspectChange(deploys, T0 - 5 * MIN, cfg)?.id).toBe('cause');
     expect(suspectChange(deploys, T0 + 10 * MIN, cfg)?.id).toBe('cause');
   });
+  it('prefers the deployment of the release that carries the regression', () => {
+    expect(suspectChange(deploys, T0, cfg, 'v2')?.id).toBe('decoy');
+    expect(suspectChange(deploys, T0, cfg, 'v9')?.id).toBe('cause');
+  });
   it('looks back only so far', () => {
     expect(suspectChange(deploys.slice(0, 1), T0, cfg)).toBeNull();
   });

@@ -33,10 +33,11 @@ export interface IncidentCandidate {
   provisional: boolean;
   onsetAt: number;
   detectedAt: number;
-  changePct: number;
+  /** The change in percent (null for failures). */
+  changePct: number | null;
   suspectedChange: SuspectedChange | null;
   rum: { evidence: RumEvidence; scope: RumResult['scope']; segments: SegmentAttribution[] } | null;
-  synthetic: { scope: SyntheticSeriesResult['scope']; locations: string[]; changePct: number; perLocation: LocationVerdict[] } | null;
+  synthetic: { scope: SyntheticSeriesResult['scope']; locations: string[]; changePct: number | null; perLocation: LocationVerdict[] } | null;
   failure: JourneyFailure | null;
   /** One line for feeds and Slack. */
   summary: string;
@@ -47,13 +48,17 @@ export function incidentKey(route: string, metric: string, kind: IncidentKind): 
   return `${route}|${metric}|${kind}`;
 }
 
-/** The change just before the onset within the lookback (the latest one), or null. */
-export function suspectChange(deployments: Deployment[], onsetAt: number, cfg: DetectConfig): SuspectedChange | null {
+/**
+ * The change just before the onset within the lookback (the latest one), or null. When real users
+ * on one release carry the regression, the deployment of that version wins outright.
+ */
+export function suspectChange(deployments: Deployment[], onsetAt: number, cfg: DetectConfig, release?: string): SuspectedChange | null {
   const cc = cfg.correlation;
   const latest = onsetAt + cc.deployToleranceMinutes * MINUTE_MS;
   const earliest = onsetAt - cc.deployLookbackMinutes * MINUTE_MS;
   let best: Deployment | null = null;
-  for (const d of deployments) {
+  const tagged = release === undefined ? [] : deployments.filter((d) => d.version === release && d.at >= earliest && d.at <= latest);
+  for (const d of tagged.length ? tagged : deployments) {
     if (d.at > latest || d.at < earliest) continue;
     // Prefer deployments over config changes over others at equal times: they change the most.
     const rank = (x: Deployment) => (x.kind === 'deployment' ? 2 : x.kind === 'config' ? 1 : 0);
@@ -109,7 +114,7 @@ export function correlate(
       label = 'synthetic_only';
       const mdc = r?.evidence.minDetectableChangePct ?? Infinity;
       if (s!.scope === 'local') reason = 'single_location';
-      else if (!r || r.status === 'insufficient' || mdc > s!.changePct) reason = 'thin_real_traffic';
+      else if (!r || r.status === 'insufficient' || mdc > (s!.changePct ?? 0)) reason = 'thin_real_traffic';
       else reason = 'scripted_path_only';
       provisional = reason !== 'thin_real_traffic' && !!r && now - synthOnset < grace;
     }
@@ -127,7 +132,7 @@ export function correlate(
       onsetAt,
       detectedAt: now,
       changePct: rumUp ? r.evidence.changePct : s!.changePct,
-      suspectedChange: suspectChange(deployments, onsetAt, cfg),
+      suspectedChange: suspectChange(deployments, onsetAt, cfg, rumUp ? carriedRelease(r) : undefined),
       rum: rumUp ? { evidence: r.evidence, scope: r.scope, segments: r.segments.slice(0, 5) } : null,
       synthetic: synthUp ? { scope: s.scope, locations: s.regressedLocations, changePct: s.changePct, perLocation: s.locations } : null,
       failure: null,
@@ -149,7 +154,7 @@ export function correlate(
       provisional: false,
       onsetAt,
       detectedAt: f.at,
-      changePct: NaN,
+      changePct: null,
       suspectedChange: suspectChange(deployments, onsetAt, cfg),
       rum: null,
       synthetic: null,
@@ -160,6 +165,11 @@ export function correlate(
     out.push(candidate);
   }
   return out;
+}
+
+/** The release whose users carry a real-user regression, if one does. */
+function carriedRelease(r: RumResult): string | undefined {
+  return r.segments.find((s) => s.carries && s.dim === 'release')?.value;
 }
 
 const LABEL_TEXT: Record<IncidentLabel, string> = { both: 'real users and synthetic', rum_only: 'real users only', synthetic_only: 'synthetic only' };
@@ -181,8 +191,8 @@ export function summarize(c: IncidentCandidate): string {
     parts.push(`Journey step ${c.route} failing at ${f.failingLocations.join(', ')} (${f.failingLocations.length} of ${f.totalLocations} locations) since ${hhmm(c.onsetAt)} UTC`);
   } else {
     const what = c.metric === 'duration' ? 'Step duration' : c.rum ? `${c.metric.toUpperCase()} p75` : `${c.metric.toUpperCase()} median`;
-    const sign = c.changePct >= 0 ? '+' : '';
-    parts.push(`${what} on ${c.route} ${sign}${Math.round(c.changePct)}% since ${hhmm(c.onsetAt)} UTC, ${LABEL_TEXT[c.label]}`);
+    const change = c.changePct === null ? '' : ` ${c.changePct >= 0 ? '+' : ''}${Math.round(c.changePct)}%`;
+    parts.push(`${what} on ${c.route}${change} since ${hhmm(c.onsetAt)} UTC, ${LABEL_TEXT[c.label]}`);
     if (c.reason) parts.push(REASON_TEXT[c.reason] + (c.reason === 'single_location' ? ` (${c.synthetic?.locations.join(', ')})` : ''));
     const carriers = c.rum?.segments.filter((s) => s.carries).slice(0, 2) ?? [];
     if (carriers.length) parts.push(`carried by ${carriers.map((s) => `${s.dim}=${s.value}`).join(' and ')}`);

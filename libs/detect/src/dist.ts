@@ -24,8 +24,30 @@ export const DIST_PROBS = [
 /** Index of p = 0.75 in DIST_PROBS. */
 export const P75_INDEX = DIST_PROBS.indexOf(0.75);
 const SLOPE_PROBS = [0.65, 0.7, 0.8, 0.85];
-/** p75 is read as the geometric mean of these quantiles: it smooths the sketch's ~2% buckets. */
-const P75_BAND = [0.73, 0.74, 0.75, 0.76, 0.77];
+/** Fine grid around p75 (0.70 to 0.80): where the bucket of p75 starts and ends on it places p75 inside the bucket. */
+const P75_GRID = Array.from({ length: 41 }, (_, k) => 0.7 + k * 0.0025);
+const P75_GRID_MID = 20;
+
+/**
+ * p75 in log, interpolated inside the sketch's bucket (about 2% wide): the bucket holding p75
+ * covers the ranks from pLo to pHi of the grid, and its edges lie halfway to the neighbouring
+ * values, so p75 sits (0.75 - pLo) / (pHi - pLo) of the way across. Without this, p75 moves in
+ * 2% steps and a 9% change can read as 10%.
+ */
+function interpolatedLogP75(grid: number[], offset: number): number {
+  const v = grid[P75_GRID_MID];
+  let lo = P75_GRID_MID;
+  let hi = P75_GRID_MID;
+  while (lo > 0 && grid[lo - 1] === v) lo--;
+  while (hi < grid.length - 1 && grid[hi + 1] === v) hi++;
+  const lv = Math.log(v + offset);
+  if (lo === 0 || hi === grid.length - 1) return lv;
+  const below = (lv - Math.log(grid[lo - 1] + offset)) / 2;
+  const above = (Math.log(grid[hi + 1] + offset) - lv) / 2;
+  const pLo = P75_GRID[lo] - 0.00125;
+  const pHi = P75_GRID[hi] + 0.00125;
+  return lv - below + ((below + above) * (0.75 - pLo)) / (pHi - pLo);
+}
 const SLOPE_FLOOR = 0.02;
 
 /** Offset added before taking logs so zero values (CLS) stay finite. */
@@ -37,13 +59,12 @@ export function logOffset(metric: string): number {
 export function summarize(sketch: QuantileSketch, offset: number): DistSummary {
   const n = sketch.count;
   if (n === 0) return { n: 0, p75: NaN, logSlope: NaN, logQ: [] };
-  const qs = sketch.quantiles([...DIST_PROBS, ...SLOPE_PROBS, ...P75_BAND]);
+  const qs = sketch.quantiles([...DIST_PROBS, ...SLOPE_PROBS, ...P75_GRID]);
   const logQ = qs.slice(0, DIST_PROBS.length).map((v) => Math.log(v + offset));
   const [q65, q70, q80, q85] = qs.slice(DIST_PROBS.length, DIST_PROBS.length + 4).map((v) => Math.log(v + offset));
   // Average of a narrow and a wide difference: less sensitive to ties in small samples.
   const slope = ((q80 - q70) / 0.1 + (q85 - q65) / 0.2) / 2;
-  const band = qs.slice(DIST_PROBS.length + 4).map((v) => Math.log(v + offset));
-  const logP75 = band.reduce((s, v) => s + v, 0) / band.length;
+  const logP75 = interpolatedLogP75(qs.slice(DIST_PROBS.length + 4), offset);
   logQ[P75_INDEX] = logP75;
   return { n, p75: Math.exp(logP75) - offset, logSlope: Math.max(slope, SLOPE_FLOOR), logQ };
 }

@@ -13,9 +13,9 @@ export interface IncidentState extends IncidentCandidate {
   /** Ticks in a row without a candidate. */
   missedTicks: number;
   /** changePct when subscribers were last told (opened or updated). */
-  notifiedChangePct: number;
+  notifiedChangePct: number | null;
   /** Worst change seen while open. */
-  peakChangePct: number;
+  peakChangePct: number | null;
 }
 
 export type IncidentTransition = 'opened' | 'updated' | 'resolved' | 'none';
@@ -85,7 +85,7 @@ export function nextIncidentState(
     autoResolved: false,
     missedTicks: 0,
     updatedAt: now,
-    peakChangePct: Math.max(current.peakChangePct, candidate.changePct || -Infinity),
+    peakChangePct: maxOrNull(current.peakChangePct, candidate.changePct),
     notifiedChangePct: current.notifiedChangePct,
   };
   next.summary = summarize(next);
@@ -96,9 +96,13 @@ export function nextIncidentState(
     next.suspectedChange?.id !== current.suspectedChange?.id ||
     (next.synthetic?.locations ?? []).join() !== (current.synthetic?.locations ?? []).join() ||
     topCarrier(next) !== topCarrier(current) ||
-    Math.abs(next.changePct - current.notifiedChangePct) >= cc.updateMinDeltaPct;
+    Math.abs((next.changePct ?? 0) - (current.notifiedChangePct ?? 0)) >= cc.updateMinDeltaPct;
   if (material) next.notifiedChangePct = next.changePct;
   return { incident: next, transition: material ? 'updated' : 'none' };
+}
+
+function maxOrNull(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.max(a, b);
 }
 
 function topCarrier(i: IncidentCandidate): string {

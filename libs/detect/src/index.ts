@@ -3,7 +3,7 @@ export * from './config';
 export { detectRum } from './rum-detect';
 export type { RumState, RumEvidence, RumResult } from './rum-detect';
 export { rumRanges, segmentKey } from './rum-data';
-export type { BaselineSummary, BaselineMode, SegmentBaseline } from './rum-data';
+export type { BaselineSummary, BaselineMode, DayLevel, SegmentBaseline } from './rum-data';
 export type { SegmentAttribution, MixChange } from './rum-attribution';
 export { detectSynthetic, syntheticRange } from './synthetic';
 export type { SyntheticState, SyntheticLocationState, SyntheticResult, SyntheticSeriesResult, LocationVerdict, JourneyFailure } from './synthetic';

@@ -72,7 +72,7 @@ describe('segment attribution', () => {
       fromMs: history,
       dims: [RELEASE_V1, DEVICE],
       shares: (m, dim) => (dim === 'release' && m >= onset ? [0.4, 0.6] : undefined),
-      effect: (m, a) => (a.release === 'v2' ? 1.5 : 1),
+      effect: (_m, a) => (a.release === 'v2' ? 1.5 : 1),
     });
     const results = run(source, T0, onset + 60 * MIN);
     const opened = results.find((r) => r.status === 'regressed');

@@ -141,7 +141,6 @@ export function attributeSegments(
   current: Map<string, WindowData>,
   baseline: BaselineSummary,
   cfg: RumConfig,
-  metric: RumMetric,
   offset: number,
   zCrit: number,
   levelLog = 0,

@@ -61,6 +61,8 @@ export interface SegmentBaseline extends DistSummary {
   share: number;
   /** The other values of the same dimension together ("everyone else"). */
   rest: { n: number; p75: number; logSlope: number } | null;
+  /** This segment's own spread of ln p75 between baseline days (or hours) beyond sampling. */
+  blockSd?: number;
 }
 
 /** Today's level against the previous days over the same earlier hours (same_window mode); refreshed with the segments. */
@@ -172,21 +174,23 @@ export function computeBaseline(
     return { computedAt: now, segmentsComputedAt: now, mode: 'none', days: 0, ranges: [], blockSd: cfg.dayToDaySdFloor, level: null, segments: {} };
   }
   let level: DayLevel | null = null;
-  let blockSd: number;
+  let spread: Spread;
   const keepSegments = !withSegments && previous && previous.mode === mode;
   if (mode === 'same_window' && keepSegments && previous.days === days.length) {
     // The level covers hours and moves slowly: it is refreshed with the segments.
     level = previous.level;
-    blockSd = previous.blockSd;
+    spread = { sd: previous.blockSd, df: Infinity };
   } else if (mode === 'same_window') {
     // Each previous day's level hours are merged once and used twice (level and spread).
     const levels = cfg.levelWindowMinutes > 0 ? days.map((d) => mergeRanges(all, [levelRange(cfg, now, d.day)])) : [];
     level = dayLevel(all, cfg, now, offset, levels, onsetAt);
-    blockSd = daySpread(days.map((d) => d.sketch), level ? levels : null, offset);
+    spread = daySpread(days.map((d) => d.sketch), level ? levels : null, offset);
   } else {
-    blockSd = spreadOf(blocksOf(ranges, 60).map((b) => mergeRanges(all, [b])), offset);
+    spread = spreadOf(blocksOf(ranges, 60).map((b) => mergeRanges(all, [b])), offset);
   }
-  const segments: Record<string, SegmentBaseline> = keepSegments ? { ...previous.segments } : segmentBaselines(index, ranges, offset);
+  const blockSd = spread.df === Infinity ? spread.sd : pooledSd(spread, cfg.dayToDaySdFloor);
+  const segmentBlocks = mode === 'same_window' ? ranges : blocksOf(ranges, 60);
+  const segments: Record<string, SegmentBaseline> = keepSegments ? { ...previous.segments } : segmentBaselines(index, segmentBlocks, offset, blockSd);
   const allSummary = summarize(allMerged, offset);
   segments.all = { ...allSummary, dim: 'all', value: '', share: 1, rest: null };
   return {
@@ -195,20 +199,27 @@ export function computeBaseline(
     mode,
     days: mode === 'same_window' ? days.length : 0,
     ranges,
-    blockSd: Math.max(cfg.dayToDaySdFloor, blockSd),
+    blockSd,
     level,
     segments,
   };
 }
 
-function segmentBaselines(index: Map<string, SegmentMinutes>, ranges: TimeRange[], offset: number): Record<string, SegmentBaseline> {
+/**
+ * Baselines of every segment over the baseline ranges, each with its own spread between ranges
+ * (days or hours): a segment moves more from day to day than the route (its own mix moves).
+ */
+function segmentBaselines(index: Map<string, SegmentMinutes>, blocks: TimeRange[], offset: number, routeSd: number): Record<string, SegmentBaseline> {
   const merged = new Map<string, QuantileSketch>();
+  const spread = new Map<string, number>();
   const byDim = new Map<SegmentDim, string[]>();
   for (const [key, entry] of index) {
     if (key === 'all') continue;
-    const sketch = mergeRanges(entry, ranges);
+    const parts = blocks.map((b) => mergeRanges(entry, [b]));
+    const sketch = QuantileSketch.mergeAll(parts);
     if (sketch.count === 0) continue;
     merged.set(key, sketch);
+    spread.set(key, pooledSd(spreadOf(parts, offset), routeSd));
     byDim.set(entry.segment.dim, [...(byDim.get(entry.segment.dim) ?? []), key]);
   }
   const segments: Record<string, SegmentBaseline> = {};
@@ -223,7 +234,7 @@ function segmentBaselines(index: Map<string, SegmentMinutes>, ranges: TimeRange[
         rest = { n: r.n, p75: r.p75, logSlope: r.logSlope };
       }
       const seg = index.get(key)!.segment;
-      segments[key] = { ...summarize(sketch, offset), dim: seg.dim, value: seg.value, share: sketch.count / dimTotal, rest };
+      segments[key] = { ...summarize(sketch, offset), dim: seg.dim, value: seg.value, share: sketch.count / dimTotal, rest, blockSd: spread.get(key)! };
     }
   }
   return segments;
@@ -252,7 +263,7 @@ function dayLevel(all: SegmentMinutes | undefined, cfg: RumConfig, now: number, 
  * Spread between previous days of ln p75 in the same window, beyond sampling: with levels, of
  * the window minus that day's level (what the level cannot predict), else of the window itself.
  */
-function daySpread(windows: QuantileSketch[], levels: QuantileSketch[] | null, offset: number): number {
+function daySpread(windows: QuantileSketch[], levels: QuantileSketch[] | null, offset: number): Spread {
   const values: number[] = [];
   let samplingVar = 0;
   windows.forEach((w, i) => {
@@ -269,12 +280,32 @@ function daySpread(windows: QuantileSketch[], levels: QuantileSketch[] | null, o
     values.push(v);
     samplingVar += s2;
   });
-  if (values.length < 3) return 0;
-  return Math.sqrt(Math.max(0, variance(values) - samplingVar / values.length));
+  return spreadFrom(values, samplingVar);
 }
 
-/** Spread of ln p75 between blocks beyond sampling (hours of the trailing day). */
-function spreadOf(blocks: QuantileSketch[], offset: number): number {
+/** A spread estimate with its degrees of freedom (0 when there were too few blocks). */
+interface Spread {
+  sd: number;
+  df: number;
+}
+
+function spreadFrom(values: number[], samplingVar: number): Spread {
+  if (values.length < 3) return { sd: 0, df: 0 };
+  return { sd: Math.sqrt(Math.max(0, variance(values) - samplingVar / values.length)), df: values.length - 1 };
+}
+
+/**
+ * A few days give a very noisy spread: pool it with a prior worth PRIOR_DF degrees of freedom
+ * (the configured floor for the route, the route's spread for a segment); never below the prior.
+ */
+function pooledSd(s: Spread, prior: number): number {
+  const pooled = Math.sqrt((PRIOR_DF * prior * prior + s.df * s.sd * s.sd) / (PRIOR_DF + s.df));
+  return Math.max(prior, pooled);
+}
+const PRIOR_DF = 4;
+
+/** Spread of ln p75 between blocks beyond sampling (hours of the trailing day, or days). */
+function spreadOf(blocks: QuantileSketch[], offset: number): Spread {
   const logs: number[] = [];
   let samplingVar = 0;
   for (const s of blocks) {
@@ -283,8 +314,7 @@ function spreadOf(blocks: QuantileSketch[], offset: number): number {
     logs.push(v.log);
     samplingVar += v.se * v.se;
   }
-  if (logs.length < 3) return 0;
-  return Math.sqrt(Math.max(0, variance(logs) - samplingVar / logs.length));
+  return spreadFrom(logs, samplingVar);
 }
 
 /** True when this tick judges the segments too (on schedule, or while a regression is pending or open). */

@@ -30,7 +30,7 @@ describe('detectRum', () => {
     const last = results[results.length - 1];
     expect(last.evidence.baselineMode).toBe('same_window');
     expect(last.evidence.baselineDays).toBe(3);
-    expect(Math.abs(last.evidence.changePct)).toBeLessThan(8);
+    expect(Math.abs(last.evidence.changePct!)).toBeLessThan(8);
     expect(last.evidence.minDetectableChangePct).toBeGreaterThanOrEqual(10);
   });
 
@@ -43,10 +43,10 @@ describe('detectRum', () => {
     const opened = results[first];
     // Persistence: the tick before already had a candidate but did not report it.
     expect(results[first - 1].status).toBe('ok');
-    expect(results[first - 1].state.streak).toBe(1);
+    expect(results[first - 1].state.streak).toBeGreaterThanOrEqual(1);
     expect(opened.evidence.changePct).toBeGreaterThan(20);
     expect(opened.evidence.ciLow).toBeGreaterThan(0);
-    expect(opened.evidence.ciHigh).toBeGreaterThan(opened.evidence.changePct);
+    expect(opened.evidence.ciHigh).toBeGreaterThan(opened.evidence.changePct!);
     expect(opened.scope).toBe('broad');
     expect(Math.abs(opened.onsetAt! - onset)).toBeLessThanOrEqual(3 * MIN);
     // It stays reported while the step lasts.
@@ -63,9 +63,9 @@ describe('detectRum', () => {
   });
 
   it('respects the absolute floor of the metric', () => {
-    // INP p75 of about 120 ms: +15% is 18 ms, under the 25 ms floor.
+    // INP p75 of about 105 ms: +18% is 19 ms, under the 25 ms floor.
     const onset = T0 + 10 * MIN;
-    const source = new RumSource({ seed: 4, perMinute: 300, median: 80, fromMs: history, dims: [DEVICE], effect: (m) => (m >= onset ? 1.15 : 1) });
+    const source = new RumSource({ seed: 4, perMinute: 300, median: 70, fromMs: history, dims: [DEVICE], effect: (m) => (m >= onset ? 1.18 : 1) });
     let state: RumState | undefined;
     let regressed = false;
     let last: RumResult | undefined;
@@ -110,7 +110,7 @@ describe('detectRum', () => {
     const withLevel = testConfig({ rum: { levelWindowMinutes: 180 } });
     const [r] = run(source, withLevel, T0, T0);
     expect(r.evidence.levelPct).toBeGreaterThan(4);
-    expect(Math.abs(r.evidence.changePct)).toBeLessThan(6);
+    expect(Math.abs(r.evidence.changePct!)).toBeLessThan(6);
   });
 });
 

@@ -4,7 +4,7 @@ import { countAbove, rumOnset } from './onset';
 import { attributeSegments, detectMixChange, MixChange, SegmentAttribution } from './rum-attribution';
 import { BaselineMode, BaselineSummary, baselineIsFresh, computeBaseline, indexRollups, isScanTick, MINUTE_MS, segmentsDue } from './rum-data';
 import { buildWindows, changePct, orderStatsCache, testUnit, UnitBaseline, UnitTest, WindowData } from './rum-test';
-import { benjaminiHochberg, hashSeed, mulberry32, normalQuantile } from './stats';
+import { benjaminiHochberg, finiteOrNull, hashSeed, mulberry32, normalQuantile } from './stats';
 import type { DetectStatus, RumMetric, RumSeries, Segment } from './types';
 
 /** What the RUM detector carries from one tick to the next (plain JSON). */
@@ -24,12 +24,13 @@ export interface RumEvidence {
   /** The segment the numbers are about ({ dim: 'all' } for the whole route). */
   segment: Segment;
   windowMinutes: number;
-  baselineP75: number;
-  currentP75: number;
-  changePct: number;
+  /** null when there was nothing to compute it from. */
+  baselineP75: number | null;
+  currentP75: number | null;
+  changePct: number | null;
   /** Confidence interval of the change at ciLevelPct, percent. */
-  ciLow: number;
-  ciHigh: number;
+  ciLow: number | null;
+  ciHigh: number | null;
   ciLevelPct: number;
   pValue: number;
   nBaseline: number;
@@ -60,6 +61,9 @@ export interface RumResult {
 }
 
 const INITIAL_STATE: RumState = { streak: 0, active: false };
+/** The weaker test of the ticks before the opening one: z at least NEAR x the full z (segments: q at most alpha / NEAR_Q). */
+const NEAR = 0.85;
+const NEAR_Q = 0.1;
 
 /**
  * Real-user regression detector for one site x route x metric at one tick. Compares the recent
@@ -124,7 +128,7 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
             isNew,
             minCurrent: isAll ? rc.minSamples : rc.minSegmentSamples,
             minBaseline: isAll ? rc.minBaselineSamples : rc.minSegmentSamples,
-            blockSd: baseline.blockSd,
+            blockSd: Math.max(baseline.blockSd, isAll || isNew ? 0 : (baseline.segments[key]?.blockSd ?? 0)),
             zCrit: zCrit(window.windowMinutes),
             cfg: rc,
             metric: series.metric,
@@ -145,19 +149,19 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
   // Segments decide the verdict only when the whole route does not; otherwise they only rank,
   // and the analytic error is enough for that (the bootstrap is the expensive part).
   const segKeys = [...windows.keys()].filter((k) => k !== 'all');
-  const zSeg = normalQuantile(1 - alphaSegments / Math.max(1, segKeys.length * windowsMinutes.length));
+  const zSeg = normalQuantile(1 - alphaSegments / Math.max(1, segKeys.length));
   // A value holding (nearly) the whole dimension is the route again, not a segment.
   const wholeRoute = (t: UnitTest) => !t.isNew && (baseline.segments[t.key]?.share ?? 0) >= 0.95;
   const segTests = runTests(segKeys, allHits.length === 0, () => zSeg).filter((t) => t.testable && !wholeRoute(t));
   const tests = [...allTests, ...segTests];
-  const qList = benjaminiHochberg(segTests.map((t) => (t.practical ? t.pValue : 1)));
-  const qByTest = new Map(segTests.map((t, i) => [t, qList[i]]));
-  const segHits = segTests.filter((t) => t.practical && qByTest.get(t)! <= alphaSegments && ongoing(t));
+  // A segment is judged on the longest window only: with its fewer values, a few slow minutes in a
+  // short window (a blip) would pass as a segment regression; an hour keeps them a blip.
+  const longest = windowsMinutes[windowsMinutes.length - 1];
+  const segDecisive = segTests.filter((t) => t.windowMinutes === longest);
+  const qList = benjaminiHochberg(segDecisive.map((t) => (t.practical ? t.pValue : 1)));
+  const qByTest = new Map(segDecisive.map((t, i) => [t, qList[i]]));
+  const segHits = segDecisive.filter((t) => t.practical && qByTest.get(t)! <= alphaSegments && ongoing(t));
 
-  if (process.env.DEBUG_DETECT && now >= Number(process.env.DEBUG_FROM ?? 0) && now <= Number(process.env.DEBUG_TO ?? Infinity)) {
-    const f = (t: UnitTest) => `${t.windowMinutes}m n=${t.nCurrent} b=${t.baselineP75.toFixed(0)} c=${t.currentP75.toFixed(0)} ch=${(t.logChange * 100).toFixed(1)} se=${(t.seLog * 100).toFixed(1)} z=${t.z.toFixed(2)}${t.bootstrapped ? 'B' : ''}${t.practical ? 'P' : ''}`;
-    console.log(new Date(now).toISOString().slice(5, 16), baseline.mode, baseline.days, 'sd', (baseline.blockSd * 100).toFixed(1), 'lvl', (levelLog * 100).toFixed(1), allTests.map(f).join(' | '), 'scan', scan, 'seghits', segHits.map((t) => `${t.key}/${t.windowMinutes} n=${t.nCurrent} b=${t.baselineP75.toFixed(0)} c=${t.currentP75.toFixed(0)} z=${t.z.toFixed(1)} se=${(t.seLog * 100).toFixed(1)}${t.bootstrapped ? 'B' : ''}`).join(','));
-  }
   const best = (list: UnitTest[]) => list.reduce<UnitTest | undefined>((x, y) => (!x || y.z > x.z ? y : x), undefined);
   const bestSeg = (list: UnitTest[]) => list.reduce<UnitTest | undefined>((x, y) => (!x || qByTest.get(y)! < qByTest.get(x)! ? y : x), undefined);
   let primary = best(allHits) ?? bestSeg(segHits);
@@ -175,13 +179,18 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
       primary = bestSeg(within);
       if (primary) mixChange = null;
     }
-    if (process.env.DEBUG_DETECT) console.log('  mix', JSON.stringify(mixChange));
   }
   const candidate = primary !== undefined;
+  // The tick before the one that opens may pass a slightly weaker test: the opening tick itself
+  // passes the full one, so the false-alarm rate is unchanged and opening is a minute sooner.
+  const nearly =
+    !mixChange &&
+    (allTests.some((t) => t.testable && t.practical && t.z >= NEAR * zAllOf(t.windowMinutes) && ongoing(t)) ||
+      segDecisive.some((t) => t.practical && qByTest.get(t)! <= alphaSegments / NEAR_Q && ongoing(t)));
 
   // Persistence on the way in, hysteresis on the way out: a regression holds while its unit
   // stays worse by half the threshold with some evidence, so it does not flap at the edge.
-  const streak = candidate ? prev.streak + 1 : 0;
+  const streak = candidate || nearly ? prev.streak + 1 : 0;
   let active: boolean;
   let unit = prev.unit;
   let onsetAt = prev.onsetAt;
@@ -189,18 +198,23 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
     const half = Math.log(1 + rc.minEffectPct / 200);
     const holds = tests.some((t) => t.key === prev.unit && t.testable && t.logChange >= half && t.z >= 2);
     active = candidate || holds;
-  } else {
-    // Opening needs a scan tick: only segments can tell a mix change from users getting slower.
-    active = streak >= rc.persistTicks && scheduled;
-    if (active && primary) {
-      unit = primary.key;
-      const long = windows.get(unit)!;
-      // Values above halfway to the current level were rare in the baseline (p0) and common since the onset.
-      const threshold = Math.sqrt(primary.baselineP75 * primary.currentP75);
-      const dist = (primary.isNew ? baseline.segments.all : baseline.segments[primary.key]) ?? baseline.segments.all;
-      const p0 = dist ? 1 - summaryCdf(dist, Math.log(threshold + offset) - levelLog) : 0.25;
-      onsetAt = rumOnset(long[long.length - 1].minutes, threshold, Math.min(0.5, Math.max(0.01, p0))) ?? now - primary.windowMinutes * MINUTE_MS;
+  } else if (streak >= rc.persistTicks && candidate && scheduled) {
+    // Opening needs a scan tick (only segments can tell a mix change from users getting
+    // slower) and a change that has lasted minDurationMinutes: with the ongoing check, a blip of
+    // a few slow minutes is over before it could open anything.
+    const long = windows.get(primary!.key)!;
+    // Values above halfway to the current level were rare in the baseline (p0) and common since the onset.
+    const threshold = Math.sqrt(primary!.baselineP75 * primary!.currentP75);
+    const dist = (primary!.isNew ? baseline.segments.all : baseline.segments[primary!.key]) ?? baseline.segments.all;
+    const p0 = dist ? 1 - summaryCdf(dist, Math.log(threshold + offset) - levelLog) : 0.25;
+    const onset = rumOnset(long[long.length - 1].minutes, threshold, Math.min(0.5, Math.max(0.01, p0))) ?? now - primary!.windowMinutes * MINUTE_MS;
+    active = now - onset >= rc.minDurationMinutes * MINUTE_MS;
+    if (active) {
+      unit = primary!.key;
+      onsetAt = onset;
     }
+  } else {
+    active = false;
   }
   if (!active) {
     unit = undefined;
@@ -217,19 +231,20 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
   if (active || candidate || mixChange) {
     const w = shown.windowMinutes;
     const windowTests = tests.filter((t) => t.windowMinutes === w);
-    const q = new Map(windowTests.filter((t) => qByTest.has(t)).map((t) => [t.key, qByTest.get(t)!]));
-    segments = attributeSegments(windowTests, q, currentWindows(windows, w), baseline, rc, series.metric, offset, zAllOf(w), levelLog);
+    // Segments are decided on the longest window: their q-values come from there.
+    const q = new Map(segDecisive.map((t) => [t.key, qByTest.get(t)!]));
+    segments = attributeSegments(windowTests, q, currentWindows(windows, w), baseline, rc, offset, zAllOf(w), levelLog);
   }
 
   const zShown = zAllOf(shown.windowMinutes);
   const evidence: RumEvidence = {
     segment: shown.segment,
     windowMinutes: shown.windowMinutes,
-    baselineP75: shown.baselineP75,
-    currentP75: shown.currentP75,
-    changePct: shown.testable ? changePct(shown.currentP75, shown.baselineP75, offset) : NaN,
-    ciLow: shown.testable ? (Math.exp(shown.logChange - zShown * shown.seLog) - 1) * 100 : NaN,
-    ciHigh: shown.testable ? (Math.exp(shown.logChange + zShown * shown.seLog) - 1) * 100 : NaN,
+    baselineP75: finiteOrNull(shown.baselineP75),
+    currentP75: finiteOrNull(shown.currentP75),
+    changePct: shown.testable ? finiteOrNull(changePct(shown.currentP75, shown.baselineP75, offset)) : null,
+    ciLow: shown.testable ? finiteOrNull((Math.exp(shown.logChange - zShown * shown.seLog) - 1) * 100) : null,
+    ciHigh: shown.testable ? finiteOrNull((Math.exp(shown.logChange + zShown * shown.seLog) - 1) * 100) : null,
     ciLevelPct: (1 - 2 * alphaAllOf(shown.windowMinutes)) * 100,
     pValue: shown.pValue,
     nBaseline: shown.nBaseline,

@@ -127,3 +127,8 @@ export function variance(values: number[]): number {
   const mean = values.reduce((s, v) => s + v, 0) / n;
   return values.reduce((s, v) => s + (v - mean) * (v - mean), 0) / (n - 1);
 }
+
+/** The number, or null when it is NaN or infinite (JSON and databases have no NaN). */
+export function finiteOrNull(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}

@@ -1,7 +1,7 @@
 import type { DetectConfig, SyntheticConfig } from './config';
 import { runsOnset } from './onset';
 import { MINUTE_MS } from './rum-data';
-import { mad, mannWhitneyGreater, median } from './stats';
+import { finiteOrNull, mad, mannWhitneyGreater, median } from './stats';
 import type { DetectStatus, SyntheticRun, TimeRange } from './types';
 
 /** Per route x metric x location memory of the synthetic detector (plain JSON). */
@@ -23,9 +23,10 @@ export interface LocationVerdict {
   testable: boolean;
   nRecent: number;
   nBaseline: number;
-  baselineMedian: number;
-  recentMedian: number;
-  changePct: number;
+  /** null when the location is not testable. */
+  baselineMedian: number | null;
+  recentMedian: number | null;
+  changePct: number | null;
   /** Shift of the log median over its MAD-based standard error. */
   robustZ: number;
   /** One-sided Mann-Whitney p-value of "recent runs are slower". */
@@ -46,8 +47,8 @@ export interface SyntheticSeriesResult {
   regressedLocations: string[];
   locations: LocationVerdict[];
   onsetAt: number | null;
-  /** Median over the regressed locations (or all testable ones) of their change, percent. */
-  changePct: number;
+  /** Median over the regressed locations (or all testable ones) of their change, percent (null: none testable). */
+  changePct: number | null;
 }
 
 /** A journey step failing (errors, not slowness) at enough locations, enough times in a row. */
@@ -109,7 +110,7 @@ function detectSeries(list: SyntheticRun[], sc: SyntheticConfig, now: number, st
     l.push(r);
     byLocation.set(r.location, l);
   }
-  const verdicts: (LocationVerdict & { strong: boolean; weak: boolean; holds: boolean; baselineValues: number[]; prev?: SyntheticLocationState })[] = [];
+  const verdicts: (Judged & { prev?: SyntheticLocationState })[] = [];
   for (const [location, locRuns] of [...byLocation].sort((a, b) => a[0].localeCompare(b[0]))) {
     const prev = state?.locations[`${route}|${metric}|${location}`];
     verdicts.push({ ...judgeLocation(location, locRuns, sc, now, metric, prev), prev });
@@ -135,20 +136,36 @@ function detectSeries(list: SyntheticRun[], sc: SyntheticConfig, now: number, st
     status: regressed.length ? 'regressed' : testable.length ? 'ok' : 'insufficient',
     scope: regressed.length === 0 ? null : regressed.length >= sc.globalMinLocations ? 'global' : 'local',
     regressedLocations: regressed.map((v) => v.location),
-    locations: verdicts.map(({ strong: _s, weak: _w, holds: _h, prev: _p, baselineValues: _b, ...v }) => v),
+    locations: verdicts.map(({ strong: _s, weak: _w, holds: _h, prev: _p, baselineValues: _b, ...v }) => ({
+      ...v,
+      baselineMedian: finiteOrNull(v.baselineMedian),
+      recentMedian: finiteOrNull(v.recentMedian),
+      changePct: finiteOrNull(v.changePct),
+    })),
     // The median location onset: one location's noisy early estimate should not move it.
     onsetAt: onsets.length ? median(onsets) : null,
-    changePct: changes.length ? median(changes) : NaN,
+    changePct: changes.length ? median(changes) : null,
   };
 }
 
 /** Onset at one location: runs above halfway to the current level were rare in the baseline. */
-function onsetOf(locRuns: SyntheticRun[], v: LocationVerdict & { baselineValues: number[] }, now: number): number | null {
+function onsetOf(locRuns: SyntheticRun[], v: Judged, now: number): number | null {
   const ok = locRuns.filter((r) => r.ok && r.value !== null && r.at >= now - 180 * MINUTE_MS) as { at: number; value: number }[];
   const threshold = Math.sqrt(v.baselineMedian * v.recentMedian);
   const base = v.baselineValues;
   const p0 = Math.min(0.5, (base.filter((x) => x > threshold).length + 0.5) / (base.length + 1));
   return runsOnset(ok, threshold, p0);
+}
+
+/** A location's verdict while it is worked out: plain numbers (NaN when untestable) and the decision parts. */
+interface Judged extends Omit<LocationVerdict, 'baselineMedian' | 'recentMedian' | 'changePct'> {
+  baselineMedian: number;
+  recentMedian: number;
+  changePct: number;
+  strong: boolean;
+  weak: boolean;
+  holds: boolean;
+  baselineValues: number[];
 }
 
 function judgeLocation(
@@ -158,7 +175,7 @@ function judgeLocation(
   now: number,
   metric: SyntheticRun['metric'],
   prev: SyntheticLocationState | undefined,
-): LocationVerdict & { strong: boolean; weak: boolean; holds: boolean; baselineValues: number[] } {
+): Judged {
   const ok = locRuns.filter((r) => r.ok && r.value !== null && r.value >= 0).sort((a, b) => a.at - b.at);
   const recent = ok.filter((r) => r.at > now - sc.recentWindowMinutes * MINUTE_MS).slice(-sc.recentRuns);
   const recentStart = recent.length ? recent[0].at : now;
