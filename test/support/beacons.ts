@@ -1,18 +1,10 @@
 import http from 'node:http';
 import type { Beacon } from '@parallax/contracts';
+import { mulberry32 } from '@parallax/detect/stats';
 import type { BeaconRow } from '../../apps/server/src/ingest/beacon-row';
 
-/** A small, fast, seeded PRNG (mulberry32): the same seed gives the same traffic, so failures reproduce. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** A seeded PRNG (mulberry32, from the detection library): the same seed gives the same traffic, so failures reproduce. */
+export const seededRandom: (seed: number) => () => number = mulberry32;
 
 export type Random = () => number;
 
