@@ -13,18 +13,9 @@ export interface Site {
   siteKey: string;
 }
 
-export interface RouteCount {
-  route: string;
-  beacons: number;
-}
-
-export interface SeriesPoint {
-  start: string;
-  count: number;
-  p50: number | null;
-  p75: number | null;
-  p95: number | null;
-}
+// Shared wire types, one definition with the server (type-only: nothing of it lands in the bundle).
+import type { RouteCount, SeriesPoint } from '@parallax/contracts';
+export type { RouteCount, SeriesPoint };
 
 export interface Series {
   route: string;

@@ -1,2 +1,3 @@
 export * from './beacon';
 export * from './agent';
+export * from './rum-query';

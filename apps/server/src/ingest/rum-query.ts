@@ -1,14 +1,8 @@
 import { QuantileSketch } from '@parallax/sketch';
+import type { SeriesPoint } from '@parallax/contracts';
 import type { RollupRow } from './rollup.repository';
 
-/** One time bucket of a series: counts and percentiles merged from per-minute sketches. */
-export interface SeriesPoint {
-  start: string;
-  count: number;
-  p50: number | null;
-  p75: number | null;
-  p95: number | null;
-}
+export type { SeriesPoint };
 
 const MINUTE_MS = 60_000;
 
