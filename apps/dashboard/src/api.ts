@@ -1,7 +1,7 @@
 // REST client: every call carries the admin token; a 401 asks the user for the token again and retries.
 import { queryString } from './range';
 import type {
-  Deployment, Incident, IncidentStatus, Journey, LocationInfo, RouteCount, Run, Series, Site, Snippet, Source,
+  DetectionCoverage, Deployment, Incident, IncidentStatus, Journey, LocationInfo, RouteCount, Run, Series, Site, Snippet, Source,
 } from './types';
 
 /** A failed API call, with the HTTP status and the server's message. */
@@ -71,6 +71,11 @@ export class Api {
 
   incidents(siteId: string, status: IncidentStatus | null, limit: number) {
     return this.request<Incident[]>('GET', `/api/incidents${queryString({ siteId, status, limit })}`);
+  }
+
+  /** The latest verdict of every series the detectors judge, "not enough data" included. */
+  detection(siteId: string) {
+    return this.request<DetectionCoverage>('GET', `/api/sites/${encodeURIComponent(siteId)}/detection`);
   }
 
   acknowledge(incidentId: string) {

@@ -14,8 +14,8 @@ export interface Site {
 }
 
 // Shared wire types, one definition with the server (type-only: nothing of it lands in the bundle).
-import type { RouteCount, SeriesPoint } from '@parallax/contracts';
-export type { RouteCount, SeriesPoint };
+import type { DetectionCoverage, DetectionSeries, DetectionStatus, RouteCount, SeriesPoint } from '@parallax/contracts';
+export type { DetectionCoverage, DetectionSeries, DetectionStatus, RouteCount, SeriesPoint };
 
 export interface Series {
   route: string;

@@ -1,3 +1,4 @@
 export * from './beacon';
 export * from './agent';
 export * from './rum-query';
+export * from './detection';

@@ -1,10 +1,12 @@
-// Incidents: the live feed, newest first, each in plain words with its label, evidence and an acknowledge button.
+// Incidents: the live feed, newest first, each in plain words with its label, evidence and an acknowledge button;
+// under it, the detection coverage (which series the detectors can judge, and which have too little data).
 import type { AppContext, View } from '../context';
 import { h, notice, replace } from '../dom';
 import { activeSince, countByStatus, sortIncidents, upsertIncident } from '../feed';
 import { LABEL_BADGE, evidenceFacts, formatClock, incidentSentence, metricLabel, relativeTime, segmentText, deploymentKindWord } from '../format';
 import { RANGES, rangeWindow } from '../range';
 import type { Incident, IncidentStatus } from '../types';
+import { coveragePanel } from './coverage';
 
 const FILTERS: [IncidentStatus | null, string][] = [[null, 'All'], ['open', 'Open'], ['acknowledged', 'Acknowledged'], ['resolved', 'Resolved']];
 const LIMIT = 100;
@@ -26,11 +28,13 @@ export function incidentsView(ctx: AppContext): View {
   const filterBar = h('div', { class: 'segmented', role: 'group', 'aria-label': 'Status' });
   const summary = h('p', { class: 'muted summary' });
   const list = h('div', { class: 'incident-list', 'aria-live': 'polite' });
+  const coverage = coveragePanel(ctx);
   const root = h(
     'section',
     { class: 'view', id: 'view-incidents' },
     h('div', { class: 'view-head' }, h('div', null, h('h2', null, 'Incidents'), summary), filterBar),
     list,
+    coverage.root,
   );
 
   function renderFilters() {
@@ -166,5 +170,10 @@ export function incidentsView(ctx: AppContext): View {
   setInterval(() => loaded && !error && render(), 30_000);
 
   renderFilters();
-  return { root, refresh, shown: () => void (loaded && render()) };
+  // The filter reloads the feed only; a new site (or a reconnect) reloads the coverage too.
+  const reload = () => {
+    coverage.refresh();
+    void refresh();
+  };
+  return { root, refresh: reload, shown: () => void (loaded && render()) };
 }

@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { DetectionSource, DetectionStatus, DetectionVerdict } from '@parallax/contracts';
 import type { RumMetric, RumRollup, SegmentDim, SyntheticRun, TimeRange } from '@parallax/detect';
 import { QuantileSketch } from '@parallax/sketch';
 import { queryRows } from '../database/sql';
 
 const VITALS: RumMetric[] = ['lcp', 'inp', 'cls', 'fcp', 'ttfb'];
+
+/** A stored verdict and when the detector gave it. */
+export type StoredVerdict = DetectionVerdict & { updatedAt: Date };
 
 /** Reads what the detectors need (rollups and run results, never raw real-user beacons) and keeps their state. */
 @Injectable()
@@ -97,5 +101,30 @@ export class DetectorRepository {
 
   async deleteStates(siteId: string, keys: string[]): Promise<void> {
     if (keys.length) await queryRows(this.dataSource, `DELETE FROM detector_state WHERE site_id = $1 AND key = ANY($2)`, [siteId, keys]);
+  }
+
+  /** Upserts the latest verdict of every series judged at one tick, in one statement (at most one verdict per key). */
+  async saveVerdicts(siteId: string, verdicts: DetectionVerdict[], at: Date): Promise<void> {
+    const byKey = new Map(verdicts.map((v) => [`${v.source}|${v.route}|${v.metric}`, v]));
+    if (!byKey.size) return;
+    const list = [...byKey.values()];
+    await queryRows(
+      this.dataSource,
+      `INSERT INTO detection_status (site_id, source, route, metric, status, evidence, updated_at)
+       SELECT $1, s, r, m, st, e::jsonb, $7 FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t(s, r, m, st, e)
+       ON CONFLICT (site_id, source, route, metric) DO UPDATE SET status = EXCLUDED.status, evidence = EXCLUDED.evidence, updated_at = EXCLUDED.updated_at`,
+      [siteId, list.map((v) => v.source), list.map((v) => v.route), list.map((v) => v.metric), list.map((v) => v.status), list.map((v) => JSON.stringify(v.evidence)), at],
+    );
+  }
+
+  /** The latest verdicts of a site, by source, route and metric; optionally of one status or source. */
+  async listVerdicts(siteId: string, filter: { status?: DetectionStatus; source?: DetectionSource } = {}): Promise<StoredVerdict[]> {
+    return queryRows<StoredVerdict>(
+      this.dataSource,
+      `SELECT source, route, metric, status, evidence, updated_at AS "updatedAt" FROM detection_status
+       WHERE site_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR source = $3)
+       ORDER BY source, route, metric`,
+      [siteId, filter.status ?? null, filter.source ?? null],
+    );
   }
 }

@@ -22,6 +22,7 @@ import { RollupRepository } from '../ingest/rollup.repository';
 import { DomainEvents } from '../live/domain-events';
 import { SiteRepository } from '../sites/site.repository';
 import { DeploymentRepository } from './deployment.repository';
+import { rumVerdict, syntheticVerdict } from './detection-status';
 import { DetectorRepository } from './detector.repository';
 import { IncidentRepository, type IncidentFields, type IncidentRow } from './incident.repository';
 import { IncidentViewsService } from './incident-views.service';
@@ -139,7 +140,7 @@ export class DetectorService implements OnModuleInit {
     }
   }
 
-  /** One tick of one site: detect, correlate, and move incidents through their lifecycle. */
+  /** One tick of one site: detect, correlate, move incidents through their lifecycle, and keep every series' verdict. */
   async tickSite(site: Pick<SiteEntity, 'id'>, cfg: DetectConfig, now: number): Promise<IncidentCandidate[]> {
     const states = await this.repo.loadStates(site.id);
     const next = new Map<string, unknown>();
@@ -177,6 +178,9 @@ export class DetectorService implements OnModuleInit {
     const candidates = correlate(rumResults, synthetic, deployments, cfg);
     await this.applyLifecycle(site.id, candidates, states, next, cfg, now);
     await this.repo.saveStates(site.id, next);
+    // Every verdict, "not enough data" included, so thin traffic is visible instead of silent.
+    const verdicts = [...rumResults.map((r) => rumVerdict(r, cfg.rum)), ...synthetic.series.map((s) => syntheticVerdict(s, cfg.synthetic))];
+    await this.repo.saveVerdicts(site.id, verdicts, new Date(now));
     return candidates;
   }
 
