@@ -62,6 +62,11 @@ export interface RumConfig {
   ongoingZ: number;
   /** A regression opens only once it has lasted this long since its estimated onset. */
   minDurationMinutes: number;
+  /**
+   * Backend hiccups last a few minutes: a window's change must still be practical and significant
+   * (one-sided 1%) without its worst this many consecutive minutes, or it is a blip (0 turns it off).
+   */
+  blipMinutes: number;
   /** Bootstrap replicates over per-minute blocks. */
   bootstrapReplicates: number;
   /** Floor of the day-to-day spread of p75 the level does not explain (ln units): a week of history can underestimate it. */
@@ -96,10 +101,17 @@ export interface SyntheticConfig {
   globalRankP: number;
   /** Agreeing locations that make a regression global. */
   globalMinLocations: number;
+  /**
+   * One location alone regresses only on a consistent shift: the spread of its recent runs (MAD)
+   * at most this many times its baseline's. A few cold-cache runs of 1.1x to 3x are not a change.
+   */
+  localMaxSpreadRatio: number;
   /** Failing journeys: at least k locations... */
   failureMinLocations: number;
   /** ...each with this many consecutive failed runs. */
   consecutiveFailures: number;
+  /** A failing location has recovered after this many passed runs in a row (one lucky run is not a fix). */
+  recoveryRuns: number;
 }
 
 /** Settings of labelling, deploy matching and the incident lifecycle. */
@@ -159,6 +171,7 @@ export const DEFAULT_DETECT_CONFIG: DetectConfig = {
     ongoingMinutes: 3,
     ongoingZ: 0.5,
     minDurationMinutes: 5,
+    blipMinutes: 3,
     bootstrapReplicates: 100,
     dayToDaySdFloor: 0.015,
     seed: 1,
@@ -176,8 +189,10 @@ export const DEFAULT_DETECT_CONFIG: DetectConfig = {
     localRankP: 0.001,
     globalRankP: 0.01,
     globalMinLocations: 2,
+    localMaxSpreadRatio: 3,
     failureMinLocations: 2,
     consecutiveFailures: 2,
+    recoveryRuns: 3,
   },
   correlation: {
     bothWindowMinutes: 30,

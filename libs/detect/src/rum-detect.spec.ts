@@ -53,6 +53,28 @@ describe('detectRum', () => {
     expect(results.slice(first).every((r) => r.status === 'regressed')).toBe(true);
   });
 
+  it('does not open on a 3-minute blip on top of a small rise, and would without the blip rule', () => {
+    const rise = T0 + 30 * MIN;
+    const blipFrom = T0 + 36 * MIN;
+    // A 6% rise (below the practical threshold) with a 3-minute backend hiccup of +45% on top.
+    const effect = (m: number) => (m >= blipFrom && m < blipFrom + 3 * MIN ? 1.45 : 1) * (m >= rise ? 1.06 : 1);
+    const source = new RumSource({ seed: 12, perMinute: 400, fromMs: history, dims: [COUNTRY, DEVICE], effect });
+    const results = run(source, cfg, T0, T0 + 60 * MIN);
+    expect(results.some((r) => r.status === 'regressed')).toBe(false);
+    const noRule = testConfig({ rum: { blipMinutes: 0 } });
+    const without = run(new RumSource({ seed: 12, perMinute: 400, fromMs: history, dims: [COUNTRY, DEVICE], effect }), noRule, T0, T0 + 60 * MIN);
+    expect(without.some((r) => r.status === 'regressed')).toBe(true);
+  });
+
+  it('still opens on a step that moves every minute', () => {
+    const onset = T0 + 30 * MIN;
+    const source = new RumSource({ seed: 12, perMinute: 100, fromMs: history, dims: [COUNTRY, DEVICE], effect: (m) => (m >= onset ? 1.25 : 1) });
+    const results = run(source, cfg, T0, onset + 20 * MIN);
+    const first = results.findIndex((r) => r.status === 'regressed');
+    expect(first).toBeGreaterThan(30);
+    expect(T0 + first * MIN - onset).toBeLessThanOrEqual(12 * MIN);
+  });
+
   it('ignores a change below the practical threshold', () => {
     const onset = T0 + 10 * MIN;
     const source = new RumSource({ seed: 3, perMinute: 400, fromMs: history, dims: [DEVICE], effect: (m) => (m >= onset ? 1.04 : 1) });

@@ -3,7 +3,7 @@ import { logOffset, p75LogSe, summaryCdf } from './dist';
 import { countAbove, rumOnset } from './onset';
 import { attributeSegments, detectMixChange, MixChange, SegmentAttribution } from './rum-attribution';
 import { BaselineMode, BaselineSummary, baselineIsFresh, computeBaseline, indexRollups, isScanTick, MINUTE_MS, segmentsDue } from './rum-data';
-import { buildWindows, changePct, orderStatsCache, testUnit, UnitBaseline, UnitTest, WindowData } from './rum-test';
+import { buildWindows, changePct, orderStatsCache, survivesBlip, testUnit, UnitBaseline, UnitTest, WindowData } from './rum-test';
 import { benjaminiHochberg, finiteOrNull, hashSeed, mulberry32, normalQuantile } from './stats';
 import type { DetectStatus, RumMetric, RumSeries, Segment } from './types';
 
@@ -145,7 +145,8 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
 
   const allTests = runTests(['all'], true, zAllOf);
   const ongoing = (t: UnitTest) => isOngoing(windows.get(t.key)!, t.baselineP75, now, rc.ongoingMinutes, rc.ongoingZ);
-  const allHits = allTests.filter((t) => t.testable && t.practical && t.pValue <= alphaAllOf(t.windowMinutes) && ongoing(t));
+  const notBlip = (t: UnitTest) => survivesBlip(t, windows.get(t.key)!.find((w) => w.windowMinutes === t.windowMinutes)!, rc.blipMinutes, rc, series.metric, offset);
+  const allHits = allTests.filter((t) => t.testable && t.practical && t.pValue <= alphaAllOf(t.windowMinutes) && ongoing(t) && notBlip(t));
   // Segments decide the verdict only when the whole route does not; otherwise they only rank,
   // and the analytic error is enough for that (the bootstrap is the expensive part).
   const segKeys = [...windows.keys()].filter((k) => k !== 'all');
@@ -160,7 +161,7 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
   const segDecisive = segTests.filter((t) => t.windowMinutes === longest);
   const qList = benjaminiHochberg(segDecisive.map((t) => (t.practical ? t.pValue : 1)));
   const qByTest = new Map(segDecisive.map((t, i) => [t, qList[i]]));
-  const segHits = segDecisive.filter((t) => t.practical && qByTest.get(t)! <= alphaSegments && ongoing(t));
+  const segHits = segDecisive.filter((t) => t.practical && qByTest.get(t)! <= alphaSegments && ongoing(t) && notBlip(t));
 
   const best = (list: UnitTest[]) => list.reduce<UnitTest | undefined>((x, y) => (!x || y.z > x.z ? y : x), undefined);
   const bestSeg = (list: UnitTest[]) => list.reduce<UnitTest | undefined>((x, y) => (!x || qByTest.get(y)! < qByTest.get(x)! ? y : x), undefined);

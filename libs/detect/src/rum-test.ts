@@ -1,6 +1,7 @@
 import { QuantileSketch } from '@parallax/sketch';
 import type { RumConfig } from './config';
 import { DistSummary, p75LogSe, summarize } from './dist';
+import { countAbove } from './onset';
 import { MINUTE_MS } from './rum-data';
 import { normalUpperTail } from './stats';
 import type { RumMetric, Segment } from './types';
@@ -42,6 +43,10 @@ export interface UnitTest {
   seLog: number;
   /** Standard error of the current side alone (bootstrap when it ran, else analytic). */
   seCurrentLog: number;
+  /** The rest of seLog: the baseline side and the between-day spread. */
+  seOtherLog: number;
+  /** ln-quantile slope of the baseline, for the error of a part of the window. */
+  baseLogSlope: number;
   z: number;
   /** One-sided p-value of "worse". */
   pValue: number;
@@ -102,6 +107,8 @@ export function testUnit(a: TestArgs): UnitTest {
     logChange: NaN,
     seLog: Infinity,
     seCurrentLog: Infinity,
+    seOtherLog: Infinity,
+    baseLogSlope: base?.logSlope ?? NaN,
     z: 0,
     pValue: 1,
     practical: false,
@@ -127,10 +134,51 @@ export function testUnit(a: TestArgs): UnitTest {
     }
   }
   result.seCurrentLog = seCur;
+  result.seOtherLog = Math.sqrt(seBase * seBase + a.blockSd * a.blockSd);
   result.seLog = total(seCur);
   result.z = result.logChange / result.seLog;
   result.pValue = normalUpperTail(result.z);
   return result;
+}
+
+/** One-sided 1%: what a change must still reach without its worst minutes (withoutBlip). */
+const SUSTAINED_Z = 2.326;
+
+/**
+ * True when the change of a test is not carried by a blip: without the window's worst
+ * `blipMinutes` consecutive minutes (most values above the baseline p75 beyond the usual 25%) it is
+ * still practical and significant. A step moves every minute; a 3-minute backend hiccup does not.
+ */
+export function survivesBlip(t: UnitTest, window: WindowData, blipMinutes: number, cfg: RumConfig, metric: RumMetric, offset: number): boolean {
+  if (blipMinutes <= 0 || !t.testable) return true;
+  const byMinute = new Map(window.minutes.map((m) => [m.minute, m.sketch]));
+  const first = window.fromMs;
+  const count = Math.round(window.windowMinutes);
+  const excess = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const s = byMinute.get(first + i * MINUTE_MS);
+    if (s) excess[i] = countAbove(s, t.baselineP75) - 0.25 * s.count;
+  }
+  let worstStart = 0;
+  let worst = -Infinity;
+  let run = 0;
+  const len = Math.min(blipMinutes, count);
+  for (let i = 0; i < count; i++) {
+    run += excess[i] - (i >= len ? excess[i - len] : 0);
+    if (i >= len - 1 && run > worst) {
+      worst = run;
+      worstStart = i - len + 1;
+    }
+  }
+  const from = first + worstStart * MINUTE_MS;
+  const to = from + len * MINUTE_MS;
+  const rest = QuantileSketch.mergeAll(window.minutes.filter((m) => m.minute < from || m.minute >= to).map((m) => m.sketch));
+  if (rest.count === 0) return false;
+  const cur = summarize(rest, offset);
+  if (!isPractical(cur.p75, t.baselineP75, cfg, metric, t.segment.dim !== 'all')) return false;
+  const slope = cur.n >= 200 ? Math.max(cur.logSlope, 0.5 * t.baseLogSlope) : t.baseLogSlope;
+  const se = Math.hypot(p75LogSe(cur.n, slope), t.seOtherLog);
+  return Math.log((cur.p75 + offset) / (t.baselineP75 + offset)) / se >= SUSTAINED_Z;
 }
 
 /** Sorted values of a sketch (one per rank, within the sketch's accuracy); cached per detector call. */

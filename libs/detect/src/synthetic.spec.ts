@@ -63,6 +63,30 @@ describe('detectSynthetic', () => {
     expect(results.every((r) => r.series[0].status === 'ok')).toBe(true);
   });
 
+  it('does not call a few cold-cache runs of very different slowness a local regression', () => {
+    // Every recent run at one location is slower by 10% or more, but by 1.1x to 3x: noise on the agent, not a shift.
+    const slow = new Map([
+      [T0 + 10 * MIN, 2.9],
+      [T0 + 15 * MIN, 2.5],
+      [T0 + 20 * MIN, 1.13],
+      [T0 + 25 * MIN, 1.7],
+      [T0 + 30 * MIN, 1.13],
+      [T0 + 35 * MIN, 3.1],
+      [T0 + 40 * MIN, 1.2],
+    ]);
+    const runs = syntheticRuns({ seed: 4, fromMs: from, toMs: T0 + 41 * MIN, locations: LOCS, sigma: 0.02, factor: (at, l) => (l === 'eu-west' ? (slow.get(at) ?? 1) : 1) });
+    const results = run(runs, T0 + 36 * MIN, T0 + 40 * MIN);
+    const eu = results[results.length - 1].series[0].locations.find((l) => l.location === 'eu-west')!;
+    expect(eu.changePct).toBeGreaterThan(30);
+    expect(eu.robustZ).toBeGreaterThan(cfg.synthetic.localZ);
+    expect(results.every((r) => r.series[0].status === 'ok')).toBe(true);
+    // It is the spread rule that holds it back: without it the same runs would open.
+    const loose = { ...cfg, synthetic: { ...cfg.synthetic, localMaxSpreadRatio: 1000 } };
+    const now = T0 + 40 * MIN;
+    const range = syntheticRange(loose, now);
+    expect(detectSynthetic(runs.filter((x) => x.at >= range.fromMs && x.at < range.toMs), loose, now).series[0].status).toBe('regressed');
+  });
+
   it('reports too few runs as insufficient', () => {
     const runs = syntheticRuns({ seed: 5, fromMs: T0 - 20 * MIN, toMs: T0, locations: LOCS });
     const [r] = run(runs, T0, T0);
@@ -105,5 +129,28 @@ describe('failing journeys', () => {
     // The first failure alone (one run per location) was not enough.
     expect(results[first].failures[0].at - onset).toBeGreaterThanOrEqual(5 * MIN);
     expect(results.slice(first).every((r) => r.failures[0].status === 'failing')).toBe(true);
+  });
+
+  it('stays failing through two lucky runs in a row and recovers after three passes', () => {
+    const onset = T0 + 5 * MIN;
+    // Both failing locations pass two runs in a row (eu-west at :25 and :30, us-east a minute later).
+    const lucky = new Set([25, 26, 30, 31].map((m) => T0 + m * MIN));
+    const fixedAt = T0 + 50 * MIN;
+    const runs = syntheticRuns({
+      seed: 9,
+      fromMs: from,
+      toMs: T0 + 80 * MIN,
+      locations: LOCS,
+      fails: (at, l) => l !== 'ap-south' && at >= onset && at < fixedAt && !lucky.has(at),
+    });
+    const results = run(runs, T0, T0 + 80 * MIN);
+    const first = results.findIndex((r) => r.failures[0].status === 'failing');
+    const recovered = results.findIndex((r, i) => i > first && r.failures[0].status === 'ok');
+    expect(first).toBeGreaterThan(0);
+    // Failing from the first detection until the fix, lucky runs included.
+    expect(results.slice(first, (fixedAt - T0) / MIN).every((r) => r.failures[0].status === 'failing')).toBe(true);
+    // Recovered only once three runs in a row passed after the fix (runs every 5 minutes).
+    expect(T0 + recovered * MIN).toBeGreaterThanOrEqual(fixedAt + 10 * MIN);
+    expect(T0 + recovered * MIN).toBeLessThanOrEqual(fixedAt + 16 * MIN);
   });
 });

@@ -221,7 +221,9 @@ function judgeLocation(
   // One location alone must be slower by the threshold in every recent run: a median can be
   // carried by a few independent slow runs (cold caches), a real change moves every run.
   const allSlow = Math.min(...logR) >= medB + Math.log(1 + sc.minEffectPct / 100);
-  verdict.strong = verdict.practical && allSlow && verdict.robustZ >= sc.localZ && verdict.rankP <= sc.localRankP;
+  // ...and by a similar amount: slow runs of 1.1x, 2x and 3x are noise on the agent, not a shift.
+  const consistent = 1.4826 * mad(logR, medR) <= sc.localMaxSpreadRatio * sigma;
+  verdict.strong = verdict.practical && allSlow && consistent && verdict.robustZ >= sc.localZ && verdict.rankP <= sc.localRankP;
   verdict.weak = verdict.practical && verdict.robustZ >= sc.globalZ && verdict.rankP <= sc.globalRankP;
   verdict.holds = verdict.changePct >= sc.minEffectPct / 2 && verdict.robustZ >= 2;
   return verdict;
@@ -230,7 +232,7 @@ function judgeLocation(
 /**
  * k-of-N locations with at least `consecutiveFailures` failed runs in a row, per route. Once
  * failing, a route stays failing until fewer than k locations had a failure in their last
- * `consecutiveFailures` runs, so a lucky run between failures does not resolve the incident.
+ * `recoveryRuns` runs, so lucky runs between failures do not resolve (and reopen) the incident.
  */
 function detectFailures(runs: SyntheticRun[], sc: SyntheticConfig, now: number, failing: Record<string, { onsetAt: number }>): JourneyFailure[] {
   // A run fails a step when any of its rows for that step is not ok.
@@ -255,7 +257,8 @@ function detectFailures(runs: SyntheticRun[], sc: SyntheticConfig, now: number, 
       while (n < sorted.length && !sorted[n].ok) n++;
       consecutive[location] = n;
       if (n > 0) streakStart[location] = sorted[n - 1].at;
-      if (sorted.slice(0, sc.consecutiveFailures).some((r) => !r.ok)) stillFailing.push(location);
+      // Recovered only after recoveryRuns passes in a row.
+      if (sorted.slice(0, Math.max(sc.consecutiveFailures, sc.recoveryRuns)).some((r) => !r.ok)) stillFailing.push(location);
     }
     const total = locs.size;
     const needed = Math.max(1, Math.min(sc.failureMinLocations, total));
