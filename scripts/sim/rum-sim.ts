@@ -179,11 +179,13 @@ export class RumSim {
     const weights = this.countryWeights(m);
     // One sketch per segment value, created on first use; keyed by "dim=value" strings built once.
     const sketches = new Map<string, { segment: Segment; sketch: QuantileSketch }>();
-    const add = (key: string, dim: Segment['dim'], value: string, v: number) => {
+    const sketchOf = (key: string, dim: Segment['dim'], value: string): QuantileSketch => {
       let e = sketches.get(key);
       if (!e) sketches.set(key, (e = { segment: { dim, value }, sketch: new QuantileSketch() }));
-      e.sketch.add(v);
+      return e.sketch;
     };
+    const allSketch = sketchOf('all', 'all', '');
+    const segmentSketches: QuantileSketch[] = [];
     const after = m >= onsetMs;
     for (let i = 0; i < count; i++) {
       const c = COUNTRIES[rng.pick(weights)];
@@ -214,17 +216,24 @@ export class RumSim {
       // Heavy tail: a few page views stall (third parties, cold caches).
       if (rng.uniform() < 0.03) v *= Math.exp(Math.abs(rng.normal()));
       v = Math.round(v);
-      add('all', 'all', '', v);
-      if (!full) continue;
-      add(c.key!, 'country', c.name, v);
-      add(DEVICE_KEYS[device], 'device', device, v);
-      add(OS_KEYS[os], 'os', os, v);
-      add(BROWSER_KEYS[browser], 'browser', browser, v);
-      add(CONNECTION_KEYS[conn], 'connection', CONNECTIONS[conn], v);
-      add(`release=${release}`, 'release', release, v);
+      if (!full) {
+        allSketch.add(v);
+        continue;
+      }
+      // As the collector does: one bucket computation for the route and its segments.
+      segmentSketches.length = 0;
+      segmentSketches.push(
+        sketchOf(c.key!, 'country', c.name),
+        sketchOf(DEVICE_KEYS[device], 'device', device),
+        sketchOf(OS_KEYS[os], 'os', os),
+        sketchOf(BROWSER_KEYS[browser], 'browser', browser),
+        sketchOf(CONNECTION_KEYS[conn], 'connection', CONNECTIONS[conn]),
+        sketchOf(release === 'v1' ? 'release=v1' : `release=${release}`, 'release', release),
+      );
+      allSketch.addToEach(v, segmentSketches);
     }
     // clone() keeps only the used buckets: a week of minutes stays in memory.
-    return [...sketches.values()].map((e) => ({ minute: m, segment: e.segment, sketch: e.sketch.clone() }));
+    return [...sketches.values()].filter((e) => e.sketch.count > 0).map((e) => ({ minute: m, segment: e.segment, sketch: e.sketch.clone() }));
   }
 
   /**

@@ -47,10 +47,8 @@ export class DenseStore {
     this.reserve(lo, hi);
     const dst = this.counts;
     const shift = srcOffset - this.offset;
-    for (let k = lo - srcOffset, end = hi - srcOffset; k <= end; k++) {
-      const c = src[k];
-      if (c !== 0) dst[k + shift] += c;
-    }
+    // Branch-free: adding the empty buckets' zeros is cheaper than testing for them.
+    for (let k = lo - srcOffset, end = hi - srcOffset; k <= end; k++) dst[k + shift] += src[k];
     if (lo < this.lo) this.lo = lo;
     if (hi > this.hi) this.hi = hi;
   }

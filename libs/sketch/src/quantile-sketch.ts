@@ -116,7 +116,10 @@ export class QuantileSketch {
     if (n === 0) return result.fill(NaN);
 
     const order = qs.map((_, i) => i);
-    order.sort((a, b) => qs[a] - qs[b]);
+    // Callers mostly pass ascending probabilities: skip the sort then.
+    let ascending = true;
+    for (let i = 1; i < qs.length && ascending; i++) ascending = qs[i - 1] <= qs[i];
+    if (!ascending) order.sort((a, b) => qs[a] - qs[b]);
     const { counts, offset } = this.store;
     let index = this.store.lo; // next bucket to take
     let cumulative = this.zeroCount; // count of all values below bucket `index`
