@@ -82,6 +82,8 @@ export class RumSim {
   private newest = -Infinity;
   /** Memo of seeded draws that many minutes share (per day, per drift knot, per burst start). */
   private readonly draws = new Map<string, number>();
+  /** Scratch sketch per segment key, cleared and refilled for every generated minute. */
+  private readonly scratch = new Map<string, { segment: Segment; sketch: QuantileSketch }>();
 
   /**
    * A standard normal per day, interpolated between days (knots at noon UTC): weather, news and
@@ -177,11 +179,17 @@ export class RumSim {
     const cycle = 1 + 0.06 * Math.cos((2 * Math.PI * (h - 20)) / 24);
     const minuteFactor = Math.exp(0.015 * rng.normal()) * this.burst(m) * cycle * dayFactor * this.drift(m);
     const weights = this.countryWeights(m);
-    // One sketch per segment value, created on first use; keyed by "dim=value" strings built once.
+    // One sketch per segment value, used this minute; keyed by "dim=value" strings built once. The
+    // sketches are scratch space reused minute after minute (the rollups are trimmed copies).
     const sketches = new Map<string, { segment: Segment; sketch: QuantileSketch }>();
     const sketchOf = (key: string, dim: Segment['dim'], value: string): QuantileSketch => {
       let e = sketches.get(key);
-      if (!e) sketches.set(key, (e = { segment: { dim, value }, sketch: new QuantileSketch() }));
+      if (!e) {
+        let scratch = this.scratch.get(key);
+        if (!scratch) this.scratch.set(key, (scratch = { segment: { dim, value }, sketch: new QuantileSketch() }));
+        scratch.sketch.clear();
+        sketches.set(key, (e = scratch));
+      }
       return e.sketch;
     };
     const allSketch = sketchOf('all', 'all', '');
@@ -233,7 +241,7 @@ export class RumSim {
       allSketch.addToEach(v, segmentSketches);
     }
     // clone() keeps only the used buckets: a week of minutes stays in memory.
-    return [...sketches.values()].filter((e) => e.sketch.count > 0).map((e) => ({ minute: m, segment: e.segment, sketch: e.sketch.clone() }));
+    return [...sketches.values()].filter((e) => e.sketch.count > 0).map((e) => ({ minute: m, segment: { ...e.segment }, sketch: e.sketch.clone() }));
   }
 
   /**
@@ -242,11 +250,17 @@ export class RumSim {
    */
   private burst(m: number): number {
     const slot = Math.floor(m / (10 * MINUTE));
-    const code = this.draw('burst', slot, (r) => (r.uniform() < 1 / 30 ? 1 + Math.floor(r.uniform() * 3) + 10 * Math.floor(r.uniform() * 7) + r.uniform() / 10 : 0));
-    if (code === 0) return 1;
+    const code = this.burstCode(slot);
+    // Never back to back: a slot right after a slot with a hiccup has none (two hiccups minutes
+    // apart are one 10-minute slowdown, a real incident, not a blip).
+    if (code === 0 || this.burstCode(slot - 1) !== 0) return 1;
     const len = Math.floor(code % 10);
     const start = Math.floor(code / 10);
     const minuteInSlot = (m - slot * 10 * MINUTE) / MINUTE;
     return minuteInSlot >= start && minuteInSlot < start + len ? 1.2 + 4 * (code % 1) : 1;
+  }
+
+  private burstCode(slot: number): number {
+    return this.draw('burst', slot, (r) => (r.uniform() < 1 / 30 ? 1 + Math.floor(r.uniform() * 3) + 10 * Math.floor(r.uniform() * 7) + r.uniform() / 10 : 0));
   }
 }

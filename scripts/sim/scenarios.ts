@@ -62,10 +62,21 @@ const rumStep = (factor: number, kind: Expected['kind'] = 'regression') => (): R
   expected: { kind, label: 'rum_only' },
 });
 
+/**
+ * Weeks without any change (the false-alarm figure): this many in all by default, 3 of them at
+ * 150 beacons/min and the rest at 50. ~1 false incident per 100 series-weeks needs hundreds of
+ * weeks to be measured tightly; the default keeps the run under 5 minutes on 2 cores, and
+ * `--weeks 100` (about 15 minutes) measures it at the resolution of the target.
+ */
+export const DEFAULT_NO_CHANGE_WEEKS = 30;
+const NO_CHANGE_WEEKS_150 = 3;
+
 export const SCENARIOS: ScenarioDef[] = [
   { name: 'rum_step_5', rates: [50, 150], count: 8, build: rumStep(1.05, 'subthreshold') },
   { name: 'rum_step_10', rates: [50, 150], count: 12, build: rumStep(1.1) },
-  { name: 'rum_step_20', rates: [50, 150], count: 12, build: rumStep(1.2) },
+  // Twice as many at 50/min: their median time to detect is a target, and 12 instances make it a coin toss.
+  { name: 'rum_step_20', rates: [50], count: 24, build: rumStep(1.2) },
+  { name: 'rum_step_20', rates: [150], count: 12, build: rumStep(1.2) },
   { name: 'rum_step_20', rates: [10], count: 6, build: rumStep(1.2) },
   { name: 'rum_step_50', rates: [50, 150], count: 8, build: rumStep(1.5) },
   {
@@ -138,16 +149,18 @@ export const SCENARIOS: ScenarioDef[] = [
     count: 6,
     build: () => ({ rum: [], synth: [{ kind: 'fail', locations: ['eu-west', 'us-east'], probability: 0.9 }], expected: { kind: 'failure' } }),
   },
-  { name: 'no_change_week', rates: [50], count: 9, build: () => ({ rum: [], synth: [], expected: { kind: 'none' }, weeks: 1 }) },
-  { name: 'no_change_week', rates: [150], count: 3, build: () => ({ rum: [], synth: [], expected: { kind: 'none' }, weeks: 1 }) },
+  { name: 'no_change_week', rates: [150], count: NO_CHANGE_WEEKS_150, build: () => ({ rum: [], synth: [], expected: { kind: 'none' }, weeks: 1 }) },
+  // Last, so that asking for more weeks (--weeks) leaves every other instance as it was.
+  { name: 'no_change_week', rates: [50], count: 0, build: () => ({ rum: [], synth: [], expected: { kind: 'none' }, weeks: 1 }) },
 ];
 
-/** Every instance of the evaluation, in a fixed order; a pure function of the seed. */
-export function buildInstances(seed: number, scale = 1): InstanceSpec[] {
+/** Every instance of the evaluation, in a fixed order; a pure function of the seed (and of the week count). */
+export function buildInstances(seed: number, scale = 1, noChangeWeeks = DEFAULT_NO_CHANGE_WEEKS): InstanceSpec[] {
   const out: InstanceSpec[] = [];
   for (const def of SCENARIOS) {
     for (const rate of def.rates) {
-      const count = Math.max(1, Math.round(def.count * scale));
+      const noChange50 = def.name === 'no_change_week' && rate === 50;
+      const count = noChange50 ? Math.max(0, noChangeWeeks - NO_CHANGE_WEEKS_150) : Math.max(1, Math.round(def.count * scale));
       for (let i = 0; i < count; i++) {
         const index = out.length;
         const rng = Rng.of(seed, def.name, rate, i);

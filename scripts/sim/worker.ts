@@ -4,7 +4,7 @@ import { runInstance } from './run-instance';
 import { buildInstances } from './scenarios';
 
 /** Runs the instances given by index and posts each outcome back (worker_threads entry). */
-const { seed, scale, indices } = workerData as { seed: number; scale: number; indices: number[] };
+const { seed, scale, weeks, indices } = workerData as { seed: number; scale: number; weeks: number; indices: number[] };
 const cfg = resolveConfig();
-const instances = buildInstances(seed, scale);
+const instances = buildInstances(seed, scale, weeks);
 for (const i of indices) parentPort!.postMessage(runInstance(instances[i], cfg));

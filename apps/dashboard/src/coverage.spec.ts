@@ -9,7 +9,7 @@ function series(route: string, metric: string, status: DetectionStatus, source: 
   return source === 'rum'
     ? {
         ...base, source,
-        evidence: { nCurrent: 37, minCurrent: 100, nBaseline: 900, minBaseline: 300, windowMinutes: 60, baselineMode: 'trailing', baselineP75: 2100, currentP75: 2200, changePct: null, ciLow: null, ciHigh: null, minDetectableChangePct: 23 },
+        evidence: { nCurrent: 37, minCurrent: 100, nBaseline: 900, minBaseline: 300, windowMinutes: 60, baselineMode: 'trailing', baselineP75: 2100, currentP75: 2200, changePct: null, ciLow: null, ciHigh: null, shiftPct: null, minDetectableChangePct: 23 },
       }
     : { ...base, source, evidence: { changePct: null, minRecentRuns: 4, minBaselineRuns: 12, recentWindowMinutes: 30, baselineMinutes: 360, locations: [] } };
 }

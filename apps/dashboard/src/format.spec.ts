@@ -131,6 +131,7 @@ describe('evidence', () => {
 
   it('omits what is missing', () => {
     expect(evidenceFacts(incident({ evidence: { changePct: -8.25 } }))).toEqual(['\u22128.3%']);
+    expect(evidenceFacts(incident({ evidence: { changePct: 38, shiftPct: 31, ciOf: 'shift', ciLow: 20, ciHigh: 43, ciLevelPct: 99 } }))).toEqual(['+38%', 'typical page view +31% (99% CI +20% to +43%)']);
     expect(evidenceFacts(incident({ evidence: null }))).toEqual([]);
   });
 

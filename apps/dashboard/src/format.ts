@@ -130,11 +130,12 @@ export function evidenceFacts(incident: Incident): string[] {
   }
   if (e.changePct != null && Number.isFinite(e.changePct)) {
     let change = formatSignedPct(e.changePct);
-    if (e.ciLow != null && e.ciHigh != null) {
-      const level = e.ciLevelPct ? `${Math.round(e.ciLevelPct)}% CI` : 'CI';
-      change += ` (${level} ${formatSignedPct(e.ciLow)} to ${formatSignedPct(e.ciHigh)})`;
-    }
-    facts.push(change);
+    // Detector intervals are wide (99.9999%): round without claiming 100%.
+    const level = e.ciLevelPct ? `${Number(Math.min(e.ciLevelPct, 99.99999).toPrecision(e.ciLevelPct >= 99.5 ? 7 : 2))}% CI` : 'CI';
+    const interval = e.ciLow != null && e.ciHigh != null ? ` (${level} ${formatSignedPct(e.ciLow)} to ${formatSignedPct(e.ciHigh)})` : '';
+    // The interval belongs to the statistic the verdict rests on: say which.
+    if (e.ciOf === 'shift' && e.shiftPct != null) facts.push(change, `typical page view ${formatSignedPct(e.shiftPct)}${interval}`);
+    else facts.push(change + interval);
   }
   if (e.nBaseline != null || e.nCurrent != null) facts.push(`n ${formatCount(e.nBaseline)} \u2192 ${formatCount(e.nCurrent)}`);
   return facts;

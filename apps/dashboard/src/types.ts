@@ -49,6 +49,9 @@ export interface IncidentEvidence {
   ciLow?: number | null;
   ciHigh?: number | null;
   ciLevelPct?: number | null;
+  /** What the interval is of: 'shift' of typical page views (with shiftPct) or the p75 change. */
+  ciOf?: 'shift' | 'p75' | null;
+  shiftPct?: number | null;
   nBaseline?: number | null;
   nCurrent?: number | null;
 }

@@ -27,8 +27,11 @@ export interface RumDetectionEvidence {
   currentP75: number | null;
   /** Change of p75 against the baseline, percent (null when not testable). */
   changePct: number | null;
+  /** Interval of shiftPct when present (the statistic the verdict rests on), else of changePct. */
   ciLow: number | null;
   ciHigh: number | null;
+  /** Shift of typical page views (10%-trimmed mean of log values), percent. */
+  shiftPct: number | null;
   /** Smallest p75 change the detector could have seen with this traffic, percent (null without a baseline). */
   minDetectableChangePct: number | null;
 }

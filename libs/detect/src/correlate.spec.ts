@@ -23,6 +23,8 @@ function rum(over: Partial<RumResult> & { changePct?: number; mdc?: number | nul
       changePct,
       ciLow: changePct / 2,
       ciHigh: changePct * 1.5,
+      ciOf: 'shift',
+      shiftPct: changePct,
       ciLevelPct: 99.999,
       pValue: 1e-9,
       nBaseline: 20000,

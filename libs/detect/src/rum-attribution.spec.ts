@@ -37,7 +37,8 @@ describe('segment attribution', () => {
     const top = opened!.segments[0];
     expect(`${top.dim}=${top.value}`).toBe('country=BR');
     expect(top.carries).toBe(true);
-    expect(top.changePct).toBeGreaterThan(35);
+    // BR is +60%; the incident opens while part of its window is still from before the onset.
+    expect(top.changePct).toBeGreaterThan(30);
     expect(top.restChangePct!).toBeLessThan(8);
     expect(top.qValue).toBeLessThan(1e-4);
     // Device segments inherit a little of BR's slowdown but do not carry it.

@@ -1,10 +1,10 @@
 import type { DetectConfig } from './config';
-import { logOffset, p75LogSe, summaryCdf } from './dist';
+import { DistSummary, logOffset, summaryCdf, trimmedLog, trimmedLogSe } from './dist';
 import { countAbove, rumOnset } from './onset';
 import { attributeSegments, detectMixChange, MixChange, SegmentAttribution } from './rum-attribution';
 import { BaselineMode, BaselineSummary, baselineIsFresh, computeBaseline, indexRollups, isScanTick, MINUTE_MS, segmentsDue } from './rum-data';
 import { buildWindows, changePct, orderStatsCache, survivesBlip, testUnit, UnitBaseline, UnitTest, WindowData } from './rum-test';
-import { benjaminiHochberg, finiteOrNull, hashSeed, mulberry32, normalQuantile } from './stats';
+import { benjaminiHochberg, finiteOrNull, hashSeed, mulberry32, normalQuantile, normalUpperTail, slidingWindowZ } from './stats';
 import type { DetectStatus, RumMetric, RumSeries, Segment } from './types';
 
 /** What the RUM detector carries from one tick to the next (plain JSON). */
@@ -28,10 +28,17 @@ export interface RumEvidence {
   baselineP75: number | null;
   currentP75: number | null;
   changePct: number | null;
-  /** Confidence interval of the change at ciLevelPct, percent. */
+  /**
+   * Confidence interval at ciLevelPct, percent, of the change the verdict rests on (ciOf): for the
+   * whole route the shift of typical page views (10%-trimmed mean of log values, which moves with
+   * p75 when everyone gets slower and is far less noisy), for a segment its p75.
+   */
   ciLow: number | null;
   ciHigh: number | null;
   ciLevelPct: number;
+  ciOf: 'shift' | 'p75';
+  /** The shift of typical page views, percent (null when the verdict rests on p75). */
+  shiftPct: number | null;
   pValue: number;
   nBaseline: number;
   nCurrent: number;
@@ -84,15 +91,19 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
   // Today's level scales every baseline p75 (a day effect is shared by all segments).
   const levelLog = baseline.level?.log ?? 0;
   const levelVar = (baseline.level?.se ?? 0) ** 2;
-  const adjust = (b: UnitBaseline | undefined): UnitBaseline | undefined =>
-    b && { n: b.n, logSlope: b.logSlope, p75: (b.p75 + offset) * Math.exp(levelLog) - offset, extraVar: levelVar };
+  const adjust = (b: (UnitBaseline & Partial<DistSummary>) | undefined): UnitBaseline | undefined =>
+    b && { n: b.n, logSlope: b.logSlope, p75: (b.p75 + offset) * Math.exp(levelLog) - offset, extraVar: levelVar, trim: b.logQ ? shifted(trimmedLog(b as DistSummary), levelLog) : undefined };
 
   const windowsMinutes = [...rc.recentWindowsMinutes].sort((a, b) => a - b);
   // Half of the false-alarm budget for the whole route (split over its windows), half for the
   // segments (Benjamini-Hochberg at the shortest window's alpha).
   const weekMinutes = 7 * rc.dayMinutes;
-  const alphaAllOf = (w: number) => (rc.falseAlarmsPerWeek / 2 / windowsMinutes.length) * (w / weekMinutes);
-  const zAllOf = (w: number) => normalQuantile(1 - alphaAllOf(w));
+  const budgetOf = () => rc.falseAlarmsPerWeek / 2 / windowsMinutes.length;
+  // The route's verdict: judged every minute on a sliding window, so calibrated on upcrossings.
+  const zAllOf = (w: number) => slidingWindowZ(budgetOf() / weekMinutes, w);
+  const alphaAllOf = (w: number) => normalUpperTail(zAllOf(w));
+  // The p75 side (mix analysis, attribution) keeps one look per window length.
+  const zP75Of = (w: number) => normalQuantile(1 - budgetOf() * (w / weekMinutes));
   const alphaSegments = (rc.falseAlarmsPerWeek / 2) * (windowsMinutes[0] / weekMinutes);
 
   // Segments are judged on scan ticks only; other ticks look at the whole route alone.
@@ -146,7 +157,7 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
   const allTests = runTests(['all'], true, zAllOf);
   const ongoing = (t: UnitTest) => isOngoing(windows.get(t.key)!, t.baselineP75, now, rc.ongoingMinutes, rc.ongoingZ);
   const notBlip = (t: UnitTest) => survivesBlip(t, windows.get(t.key)!.find((w) => w.windowMinutes === t.windowMinutes)!, rc.blipMinutes, rc, series.metric, offset);
-  const allHits = allTests.filter((t) => t.testable && t.practical && t.pValue <= alphaAllOf(t.windowMinutes) && ongoing(t) && notBlip(t));
+  const allHits = allTests.filter((t) => t.testable && t.practical && t.evidenceZ >= zAllOf(t.windowMinutes) && ongoing(t) && notBlip(t));
   // Segments decide the verdict only when the whole route does not; otherwise they only rank,
   // and the analytic error is enough for that (the bootstrap is the expensive part).
   const segKeys = [...windows.keys()].filter((k) => k !== 'all');
@@ -163,7 +174,7 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
   const qByTest = new Map(segDecisive.map((t, i) => [t, qList[i]]));
   const segHits = segDecisive.filter((t) => t.practical && qByTest.get(t)! <= alphaSegments && ongoing(t) && notBlip(t));
 
-  const best = (list: UnitTest[]) => list.reduce<UnitTest | undefined>((x, y) => (!x || y.z > x.z ? y : x), undefined);
+  const best = (list: UnitTest[]) => list.reduce<UnitTest | undefined>((x, y) => (!x || y.evidenceZ > x.evidenceZ ? y : x), undefined);
   const bestSeg = (list: UnitTest[]) => list.reduce<UnitTest | undefined>((x, y) => (!x || qByTest.get(y)! < qByTest.get(x)! ? y : x), undefined);
   let primary = best(allHits) ?? bestSeg(segHits);
   let mixChange: MixChange | null = null;
@@ -173,7 +184,7 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
     // segments inherit the mix (mobile users are "slower" when more of them are in India).
     const allOfWindow = allTests.find((t) => t.windowMinutes === primary!.windowMinutes && t.testable);
     if (allOfWindow) {
-      mixChange = detectMixChange(allOfWindow, currentWindows(windows, primary.windowMinutes), baseline, rc, series.metric, offset, zAllOf(primary.windowMinutes), levelLog);
+      mixChange = detectMixChange(allOfWindow, currentWindows(windows, primary.windowMinutes), baseline, rc, series.metric, offset, zP75Of(primary.windowMinutes), levelLog);
     }
     if (mixChange) {
       const within = segHits.filter((t) => t.segment.dim === mixChange!.dim);
@@ -186,7 +197,7 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
   // passes the full one, so the false-alarm rate is unchanged and opening is a minute sooner.
   const nearly =
     !mixChange &&
-    (allTests.some((t) => t.testable && t.practical && t.z >= NEAR * zAllOf(t.windowMinutes) && ongoing(t)) ||
+    (allTests.some((t) => t.testable && t.practical && t.evidenceZ >= NEAR * zAllOf(t.windowMinutes) && ongoing(t)) ||
       segDecisive.some((t) => t.practical && qByTest.get(t)! <= alphaSegments / NEAR_Q && ongoing(t)));
 
   // Persistence on the way in, hysteresis on the way out: a regression holds while its unit
@@ -197,7 +208,7 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
   let onsetAt = prev.onsetAt;
   if (prev.active) {
     const half = Math.log(1 + rc.minEffectPct / 200);
-    const holds = tests.some((t) => t.key === prev.unit && t.testable && t.logChange >= half && t.z >= 2);
+    const holds = tests.some((t) => t.key === prev.unit && t.testable && t.evidenceLog >= half && t.evidenceZ >= 2);
     active = candidate || holds;
   } else if (streak >= rc.persistTicks && candidate && scheduled) {
     // Opening needs a scan tick (only segments can tell a mix change from users getting
@@ -234,7 +245,7 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
     const windowTests = tests.filter((t) => t.windowMinutes === w);
     // Segments are decided on the longest window: their q-values come from there.
     const q = new Map(segDecisive.map((t) => [t.key, qByTest.get(t)!]));
-    segments = attributeSegments(windowTests, q, currentWindows(windows, w), baseline, rc, offset, zAllOf(w), levelLog);
+    segments = attributeSegments(windowTests, q, currentWindows(windows, w), baseline, rc, offset, zP75Of(w), levelLog);
   }
 
   const zShown = zAllOf(shown.windowMinutes);
@@ -244,10 +255,12 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
     baselineP75: finiteOrNull(shown.baselineP75),
     currentP75: finiteOrNull(shown.currentP75),
     changePct: shown.testable ? finiteOrNull(changePct(shown.currentP75, shown.baselineP75, offset)) : null,
-    ciLow: shown.testable ? finiteOrNull((Math.exp(shown.logChange - zShown * shown.seLog) - 1) * 100) : null,
-    ciHigh: shown.testable ? finiteOrNull((Math.exp(shown.logChange + zShown * shown.seLog) - 1) * 100) : null,
+    ciLow: shown.testable ? finiteOrNull((Math.exp(shown.evidenceLog - zShown * shown.evidenceSe) - 1) * 100) : null,
+    ciHigh: shown.testable ? finiteOrNull((Math.exp(shown.evidenceLog + zShown * shown.evidenceSe) - 1) * 100) : null,
     ciLevelPct: (1 - 2 * alphaAllOf(shown.windowMinutes)) * 100,
-    pValue: shown.pValue,
+    ciOf: shown.baseTrim ? 'shift' : 'p75',
+    shiftPct: shown.testable && shown.baseTrim ? finiteOrNull((Math.exp(shown.evidenceLog) - 1) * 100) : null,
+    pValue: shown.evidenceP,
     nBaseline: shown.nBaseline,
     nCurrent: shown.nCurrent,
     minDetectableChangePct: minDetectableChange(allTests, baseline, rc.absoluteFloor[series.metric], rc.minEffectPct, zAllOf, rc.power),
@@ -268,6 +281,8 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
     state: { streak, active, unit, onsetAt, baseline },
   };
 }
+
+const shifted = (t: { mean: number; sd: number }, by: number) => ({ mean: t.mean + by, sd: t.sd });
 
 /** True when the last minutes still have more values above the baseline p75 than its 25%. */
 function isOngoing(windows: WindowData[], baselineP75: number, now: number, minutes: number, z: number): boolean {
@@ -306,10 +321,12 @@ function minDetectableChange(
 ): number | null {
   const base = baseline.segments.all;
   if (baseline.mode === 'none' || !base) return null;
-  const seBase = Math.hypot(p75LogSe(base.n, base.logSlope), baseline.level?.se ?? 0);
+  // The verdict's statistic: the trimmed log mean, with the baseline's spread for the current side.
+  const sd = trimmedLog(base).sd;
+  const seBase = Math.hypot(trimmedLogSe(base.n, sd), baseline.level?.se ?? 0);
   let best = Infinity;
   for (const t of allTests) {
-    const se = Math.sqrt(p75LogSe(Math.max(1, t.nCurrent), base.logSlope) ** 2 + seBase ** 2 + baseline.blockSd ** 2);
+    const se = Math.sqrt(trimmedLogSe(Math.max(1, t.nCurrent), sd) ** 2 + seBase ** 2 + baseline.blockSd ** 2);
     best = Math.min(best, (Math.exp((zCrit(t.windowMinutes) + normalQuantile(power)) * se) - 1) * 100);
   }
   const floorPct = base.p75 > 0 ? (floor / base.p75) * 100 : 0;

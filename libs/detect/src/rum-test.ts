@@ -1,6 +1,6 @@
 import { QuantileSketch } from '@parallax/sketch';
 import type { RumConfig } from './config';
-import { DistSummary, p75LogSe, summarize } from './dist';
+import { DistSummary, p75LogSe, summarize, trimmedLog, trimmedLogSe } from './dist';
 import { countAbove } from './onset';
 import { MINUTE_MS } from './rum-data';
 import { normalUpperTail } from './stats';
@@ -22,6 +22,8 @@ export interface UnitBaseline {
   logSlope: number;
   /** Extra variance of ln p75 on the baseline side (today's level estimate). */
   extraVar?: number;
+  /** Trimmed log mean (level-adjusted) and winsorized sd of the baseline. */
+  trim?: { mean: number; sd: number };
 }
 
 /** Result of comparing one segment's recent window with its baseline. */
@@ -53,6 +55,19 @@ export interface UnitTest {
   /** Practical effect: worse by minEffectPct and by the absolute floor. */
   practical: boolean;
   bootstrapped: boolean;
+  /**
+   * The statistic the verdict rests on. For the whole route: the shift of typical page views (the
+   * 10%-trimmed mean of log values), about twice as efficient as p75 itself for the same values;
+   * for a segment: its p75 (as logChange, seLog, z, pValue). The practical effect is always p75.
+   */
+  evidenceLog: number;
+  evidenceSe: number;
+  evidenceZ: number;
+  evidenceP: number;
+  /** The baseline side of evidenceSe (baseline sampling, today's level, between-day spread). */
+  evidenceOtherSe: number;
+  /** The baseline's trimmed log mean (level-adjusted) and winsorized sd, when the evidence is the shift. */
+  baseTrim?: { mean: number; sd: number };
 }
 
 /** Relative change in percent; relative to the log offset when the baseline is 0 (CLS). */
@@ -113,6 +128,11 @@ export function testUnit(a: TestArgs): UnitTest {
     pValue: 1,
     practical: false,
     bootstrapped: false,
+    evidenceLog: NaN,
+    evidenceSe: Infinity,
+    evidenceZ: 0,
+    evidenceP: 1,
+    evidenceOtherSe: Infinity,
   };
   if (!base || base.n < a.minBaseline || cur.n < a.minCurrent) return result;
   result.testable = true;
@@ -138,11 +158,29 @@ export function testUnit(a: TestArgs): UnitTest {
   result.seLog = total(seCur);
   result.z = result.logChange / result.seLog;
   result.pValue = normalUpperTail(result.z);
+  const tc = base.trim && a.segment.dim === 'all' ? trimmedLog(cur) : null;
+  if (tc && base.trim && Number.isFinite(tc.mean) && Number.isFinite(base.trim.mean)) {
+    result.baseTrim = base.trim;
+    result.evidenceLog = tc.mean - base.trim.mean;
+    result.evidenceOtherSe = Math.sqrt(trimmedLogSe(base.n, base.trim.sd) ** 2 + (base.extraVar ?? 0) + a.blockSd * a.blockSd);
+    result.evidenceSe = Math.hypot(trimmedLogSe(cur.n, tc.sd), result.evidenceOtherSe);
+    result.evidenceZ = result.evidenceLog / result.evidenceSe;
+    result.evidenceP = normalUpperTail(result.evidenceZ);
+  } else {
+    result.evidenceLog = result.logChange;
+    result.evidenceOtherSe = result.seOtherLog;
+    result.evidenceSe = result.seLog;
+    result.evidenceZ = result.z;
+    result.evidenceP = result.pValue;
+  }
   return result;
 }
 
-/** One-sided 1%: what a change must still reach without its worst minutes (withoutBlip). */
-const SUSTAINED_Z = 2.326;
+/**
+ * What a change must still reach without its worst minutes (survivesBlip): a real step keeps a z
+ * of 4 or more there when it opens; a hiccup on top of ordinary noise keeps 2 to 3.
+ */
+const SUSTAINED_Z = 3.5;
 
 /**
  * True when the change of a test is not carried by a blip: without the window's worst
@@ -176,6 +214,10 @@ export function survivesBlip(t: UnitTest, window: WindowData, blipMinutes: numbe
   if (rest.count === 0) return false;
   const cur = summarize(rest, offset);
   if (!isPractical(cur.p75, t.baselineP75, cfg, metric, t.segment.dim !== 'all')) return false;
+  if (t.baseTrim) {
+    const tc = trimmedLog(cur);
+    return (tc.mean - t.baseTrim.mean) / Math.hypot(trimmedLogSe(cur.n, tc.sd), t.evidenceOtherSe) >= SUSTAINED_Z;
+  }
   const slope = cur.n >= 200 ? Math.max(cur.logSlope, 0.5 * t.baseLogSlope) : t.baseLogSlope;
   const se = Math.hypot(p75LogSe(cur.n, slope), t.seOtherLog);
   return Math.log((cur.p75 + offset) / (t.baselineP75 + offset)) / se >= SUSTAINED_Z;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { benjaminiHochberg, hashSeed, mad, mannWhitneyGreater, median, mulberry32, normalCdf, normalQuantile, normalUpperTail } from './stats';
+import { benjaminiHochberg, hashSeed, mad, mannWhitneyGreater, median, mulberry32, normalCdf, normalQuantile, normalUpperTail, slidingWindowZ } from './stats';
 import { bernoulliChangePoint } from './onset';
 
 describe('normal distribution', () => {
@@ -68,3 +68,37 @@ describe('Bernoulli change point', () => {
     expect(bernoulliChangePoint([20, 25, 22], [100, 100, 100], 0.25)).toBe(-1);
   });
 });
+
+describe('sliding-window threshold', () => {
+  it('is the plain one-sided z for a window of one tick, and higher for longer windows', () => {
+    expect(slidingWindowZ(1e-6, 1)).toBeCloseTo(normalQuantile(1 - 1e-6), 2);
+    expect(slidingWindowZ(1e-6, 10)).toBeLessThan(slidingWindowZ(1e-6, 1));
+    expect(slidingWindowZ(1e-6, 10)).toBeGreaterThan(normalQuantile(1 - 1e-5));
+  });
+
+  it('is crossed from below about alpha times per tick by a moving window of white noise', () => {
+    const rng = mulberry32(7);
+    const gauss = () => Math.sqrt(-2 * Math.log(Math.max(rng(), 1e-12))) * Math.cos(2 * Math.PI * rng());
+    const w = 10;
+    const ticks = 2_000_000;
+    const alpha = 2e-5;
+    const u = slidingWindowZ(alpha, w);
+    const ring = new Float64Array(w);
+    let sum = 0;
+    let crossings = 0;
+    let above = false;
+    for (let t = 0; t < ticks + w; t++) {
+      const x = gauss();
+      sum += x - ring[t % w];
+      ring[t % w] = x;
+      if (t < w) continue;
+      const z = sum / Math.sqrt(w);
+      if (z > u && !above) crossings++;
+      above = z > u;
+    }
+    // 40 expected; one look per window length would have allowed 10 times as many.
+    expect(crossings).toBeGreaterThan(0.5 * alpha * ticks);
+    expect(crossings).toBeLessThan(1.6 * alpha * ticks);
+  });
+});
+

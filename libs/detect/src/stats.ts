@@ -132,3 +132,19 @@ export function variance(values: number[]): number {
 export function finiteOrNull(x: number): number | null {
   return Number.isFinite(x) ? x : null;
 }
+
+/**
+ * Critical z of a one-sided test judged every tick on a sliding window of windowTicks ticks, such
+ * that it is crossed from below about alphaPerTick times per tick: consecutive windows share all
+ * but one tick (correlation rho = 1 - 1/windowTicks), and a crossing needs the tick before to be
+ * below (Rice-type count, P(Z_t > u, Z_t-1 <= u) ~ P(Z > u) * Phi(u * sqrt((1 - rho) / (1 + rho)))).
+ * Treating a window of w ticks as one look per w ticks underestimates the crossings several-fold.
+ */
+export function slidingWindowZ(alphaPerTick: number, windowTicks: number): number {
+  const rho = Math.max(0, 1 - 1 / Math.max(1, windowTicks));
+  const k = Math.sqrt((1 - rho) / (1 + rho));
+  let u = normalQuantile(1 - alphaPerTick);
+  for (let i = 0; i < 4; i++) u = normalQuantile(1 - Math.min(0.5, alphaPerTick / Math.max(1e-9, normalCdf(u * k))));
+  return u;
+}
+

@@ -157,6 +157,9 @@ function onsetOf(locRuns: SyntheticRun[], v: Judged, now: number): number | null
   return runsOnset(ok, threshold, p0);
 }
 
+/** How far outside its baseline's noise every recent run of a lone location must be (robust sigmas). */
+const LOCAL_SIGMAS = 3;
+
 /** A location's verdict while it is worked out: plain numbers (NaN when untestable) and the decision parts. */
 interface Judged extends Omit<LocationVerdict, 'baselineMedian' | 'recentMedian' | 'changePct'> {
   baselineMedian: number;
@@ -219,8 +222,9 @@ function judgeLocation(
     verdict.recentMedian >= verdict.baselineMedian * (1 + sc.minEffectPct / 100) &&
     verdict.recentMedian - verdict.baselineMedian >= sc.absoluteFloor[metric];
   // One location alone must be slower by the threshold in every recent run: a median can be
-  // carried by a few independent slow runs (cold caches), a real change moves every run.
-  const allSlow = Math.min(...logR) >= medB + Math.log(1 + sc.minEffectPct / 100);
+  // carried by a few independent slow runs (cold caches), a real change moves every run. And
+  // beyond its own noise (LOCAL_SIGMAS): five runs in a row at +1.6 sigma happen every few weeks.
+  const allSlow = Math.min(...logR) >= medB + Math.max(Math.log(1 + sc.minEffectPct / 100), LOCAL_SIGMAS * sigma);
   // ...and by a similar amount: slow runs of 1.1x, 2x and 3x are noise on the agent, not a shift.
   const consistent = 1.4826 * mad(logR, medR) <= sc.localMaxSpreadRatio * sigma;
   verdict.strong = verdict.practical && allSlow && consistent && verdict.robustZ >= sc.localZ && verdict.rankP <= sc.localRankP;

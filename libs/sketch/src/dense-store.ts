@@ -53,6 +53,13 @@ export class DenseStore {
     if (hi > this.hi) this.hi = hi;
   }
 
+  /** Empties the store but keeps its window, so a reused store does not allocate again. */
+  clear(): void {
+    if (!this.isEmpty()) this.counts.fill(0, this.lo - this.offset, this.hi - this.offset + 1);
+    this.lo = EMPTY_LO;
+    this.hi = EMPTY_HI;
+  }
+
   /** Count of one bucket (0 outside the window). */
   countAt(index: number): number {
     const slot = index - this.offset;

@@ -150,6 +150,19 @@ describe('QuantileSketch counters and input checks', () => {
     expect(copy.count).toBe(4);
     expect(copy.quantile(1)).toBe(1e6);
   });
+
+  it('clears to empty and refills like a new sketch, bytes included', () => {
+    const reused = sketchOf([5, 500, 50_000, 0]);
+    reused.clear();
+    expect(reused.isEmpty()).toBe(true);
+    expect(reused.count).toBe(0);
+    expect(reused.quantile(0.5)).toBeNaN();
+    for (const v of [1200, 1800, 2400, 9000]) reused.add(v);
+    const fresh = sketchOf([1200, 1800, 2400, 9000]);
+    expect(reused.quantiles([0, 0.5, 0.75, 1])).toEqual(fresh.quantiles([0, 0.5, 0.75, 1]));
+    expect([reused.min, reused.max, reused.sum]).toEqual([fresh.min, fresh.max, fresh.sum]);
+    expect(Buffer.from(reused.toBytes()).equals(Buffer.from(fresh.toBytes()))).toBe(true);
+  });
 });
 
 describe('QuantileSketch merge', () => {

@@ -16,6 +16,8 @@ function rum(status: DetectStatus, over: Partial<RumEvidence> = {}): RumResult {
     ciLow: -4.04,
     ciHigh: 9.96,
     ciLevelPct: 99.9,
+    ciOf: 'p75',
+    shiftPct: null,
     pValue: 0.3,
     nBaseline: 5000,
     nCurrent: 800,
@@ -48,7 +50,7 @@ describe('rumVerdict', () => {
       status: 'ok',
       evidence: {
         nCurrent: 800, minCurrent: 100, nBaseline: 5000, minBaseline: 300, windowMinutes: 60, baselineMode: 'same_window',
-        baselineP75: 2100.123, currentP75: 2150.988, changePct: 2.4, ciLow: -4, ciHigh: 10, minDetectableChangePct: 12.3,
+        baselineP75: 2100.123, currentP75: 2150.988, changePct: 2.4, ciLow: -4, ciHigh: 10, shiftPct: null, minDetectableChangePct: 12.3,
       },
     });
   });
@@ -85,6 +87,11 @@ describe('detectionMessage (real users)', () => {
   it('gives the change and its interval when regressed', () => {
     const v = rumVerdict(rum('regressed', { changePct: 25.2, ciLow: 18.1, ciHigh: 33.4 }), RUM);
     expect(detectionMessage(v)).toBe('regressed: +25% (CI 18%..33%)');
+  });
+
+  it('says the interval is of the typical page view when the verdict rests on it', () => {
+    const v = rumVerdict(rum('regressed', { changePct: 25.2, ciOf: 'shift', shiftPct: 21.7, ciLow: 12.1, ciHigh: 31.4 }), RUM);
+    expect(detectionMessage(v)).toBe('regressed: p75 +25%, typical page view +22% (CI 12%..31%)');
   });
 });
 

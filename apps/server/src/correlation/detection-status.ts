@@ -29,6 +29,7 @@ export function rumVerdict(result: RumResult, cfg: Pick<RumConfig, 'minSamples' 
     changePct: round(e.changePct, 1),
     ciLow: round(e.ciLow, 1),
     ciHigh: round(e.ciHigh, 1),
+    shiftPct: round(e.shiftPct, 1),
     minDetectableChangePct: round(e.minDetectableChangePct, 1),
   };
   return { source: 'rum', route: result.route, metric: result.metric, status: result.status, evidence };
@@ -83,6 +84,8 @@ function rumMessage(status: DetectionStatus, e: RumDetectionEvidence): string {
   if (status === 'regressed') {
     if (e.changePct === null) return 'regressed';
     const ci = e.ciLow !== null && e.ciHigh !== null ? ` (CI ${formatPct(e.ciLow)}..${formatPct(e.ciHigh)})` : '';
+    // The interval is of the typical page view's shift when the verdict rests on it.
+    if (e.shiftPct != null) return `regressed: p75 ${formatSignedPct(e.changePct)}, typical page view ${formatSignedPct(e.shiftPct)}${ci}`;
     return `regressed: ${formatSignedPct(e.changePct)}${ci}`;
   }
   if (status === 'ok') return mdc !== null ? `watching: would detect a change of ${formatPct(mdc)} or more` : 'watching';

@@ -59,6 +59,8 @@ export function incidentFields(siteId: string, i: IncidentState): IncidentFields
       baselineP75: rum?.baselineP75 ?? median(regressed.map((l) => l.baselineMedian)),
       currentP75: rum?.currentP75 ?? median(regressed.map((l) => l.recentMedian)),
       ciLow: rum?.ciLow ?? null,
+      ciOf: rum?.ciOf ?? null,
+      shiftPct: rum?.shiftPct ?? null,
       ciHigh: rum?.ciHigh ?? null,
       nBaseline: rum?.nBaseline ?? regressed.reduce((s, l) => s + l.nBaseline, 0),
       nCurrent: rum?.nCurrent ?? regressed.reduce((s, l) => s + l.nRecent, 0),

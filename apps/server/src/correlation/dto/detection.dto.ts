@@ -30,6 +30,7 @@ export class RumDetectionEvidenceView implements RumDetectionEvidence {
   @ApiProperty({ type: Number, nullable: true, example: 2180 }) currentP75: number | null;
   @ApiProperty({ type: Number, nullable: true, description: 'Change of p75, percent (null when not testable)' }) changePct: number | null;
   @ApiProperty({ type: Number, nullable: true }) ciLow: number | null;
+  @ApiProperty({ type: Number, nullable: true }) shiftPct: number | null;
   @ApiProperty({ type: Number, nullable: true }) ciHigh: number | null;
   @ApiProperty({ type: Number, nullable: true, example: 23.4, description: 'Smallest p75 change it could have seen, percent (null without a baseline)' })
   minDetectableChangePct: number | null;
