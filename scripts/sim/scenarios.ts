@@ -66,9 +66,9 @@ const rumStep = (factor: number, kind: Expected['kind'] = 'regression') => (): R
  * Weeks without any change (the false-alarm figure): this many in all by default, 3 of them at
  * 150 beacons/min and the rest at 50. ~1 false incident per 100 series-weeks needs hundreds of
  * weeks to be measured tightly; the default keeps the run under 5 minutes on 2 cores, and
- * `--weeks 100` (about 15 minutes) measures it at the resolution of the target.
+ * `--weeks 100` (about 20 minutes) measures it at the resolution of the target.
  */
-export const DEFAULT_NO_CHANGE_WEEKS = 30;
+export const DEFAULT_NO_CHANGE_WEEKS = 16;
 const NO_CHANGE_WEEKS_150 = 3;
 
 export const SCENARIOS: ScenarioDef[] = [

@@ -57,7 +57,7 @@ export interface UnitTest {
   bootstrapped: boolean;
   /**
    * The statistic the verdict rests on. For the whole route: the shift of typical page views (the
-   * 10%-trimmed mean of log values), about twice as efficient as p75 itself for the same values;
+   * 10%-trimmed mean of log values), about 1.75 times as efficient as p75 itself for the same values;
    * for a segment: its p75 (as logChange, seLog, z, pValue). The practical effect is always p75.
    */
   evidenceLog: number;
