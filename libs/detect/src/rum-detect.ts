@@ -91,8 +91,15 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
   // Today's level scales every baseline p75 (a day effect is shared by all segments).
   const levelLog = baseline.level?.log ?? 0;
   const levelVar = (baseline.level?.se ?? 0) ** 2;
-  const adjust = (b: (UnitBaseline & Partial<DistSummary>) | undefined): UnitBaseline | undefined =>
-    b && { n: b.n, logSlope: b.logSlope, p75: (b.p75 + offset) * Math.exp(levelLog) - offset, extraVar: levelVar, trim: b.logQ ? shifted(trimmedLog(b as DistSummary), levelLog) : undefined };
+  // The trimmed log mean is the whole route's evidence only: segments are judged on p75.
+  const adjust = (b: (UnitBaseline & Partial<DistSummary>) | undefined, withTrim: boolean): UnitBaseline | undefined =>
+    b && {
+      n: b.n,
+      logSlope: b.logSlope,
+      p75: (b.p75 + offset) * Math.exp(levelLog) - offset,
+      extraVar: levelVar,
+      trim: withTrim && b.logQ ? shifted(trimmedLog(b as DistSummary), levelLog) : undefined,
+    };
 
   const windowsMinutes = [...rc.recentWindowsMinutes].sort((a, b) => a - b);
   // Half of the false-alarm budget for the whole route (split over its windows), half for the
@@ -128,7 +135,7 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
         base = baseline.segments.all;
         isNew = true;
       }
-      base = adjust(base);
+      base = adjust(base, isAll);
       for (const window of windows.get(key)!) {
         out.push(
           testUnit({
