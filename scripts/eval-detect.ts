@@ -4,9 +4,9 @@
  * rumRanges / syntheticRange what to load, keeps the detector state as JSON, correlates and runs
  * the incident lifecycle). Prints the table of figures and, as its last line, one JSON object.
  *
- *   npx tsx scripts/eval-detect.ts [--seed 1] [--scale 1] [--weeks 16] [--workers 2] [--dump incidents.json]
+ *   npx tsx scripts/eval-detect.ts [--seed 1] [--scale 1] [--weeks 12] [--workers 2] [--dump incidents.json]
  *
- * --weeks: how many simulated weeks without any change measure the false-alarm rate (default 16,
+ * --weeks: how many simulated weeks without any change measure the false-alarm rate (default 12,
  * under 5 minutes on 2 cores; 100 or more measure it at the resolution of the 1-per-100 target).
  *
  * Simulator (scripts/sim): LCP log-normal per user with factors per country, device, OS, browser,

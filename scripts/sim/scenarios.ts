@@ -68,7 +68,7 @@ const rumStep = (factor: number, kind: Expected['kind'] = 'regression') => (): R
  * weeks to be measured tightly; the default keeps the run under 5 minutes on 2 cores, and
  * `--weeks 100` (about 20 minutes) measures it at the resolution of the target.
  */
-export const DEFAULT_NO_CHANGE_WEEKS = 16;
+export const DEFAULT_NO_CHANGE_WEEKS = 12;
 const NO_CHANGE_WEEKS_150 = 3;
 
 export const SCENARIOS: ScenarioDef[] = [
