@@ -67,21 +67,15 @@ describe('validateJourneyFolder', () => {
     expect(b).toMatchObject({ ok: false, errors: [{ line: 2, col: 7, schemaPath: 'name', message: `journey name "same" is already used by ${join(target, 'a.yaml')}` }] });
   });
 
-  it('validates 100 files in under a second', async () => {
+  // How fast is measured by `npm run bench:journeys`, not asserted here.
+  it('validates a folder of 100 files, each on its own', async () => {
     const checkout = await readFile(join(JOURNEYS_DIR, 'checkout.yaml'), 'utf8');
     const files: Record<string, string> = {};
     for (let i = 0; i < 100; i++) files[`j${String(i).padStart(3, '0')}.yaml`] = checkout.replace('name: checkout', `name: checkout-${i}`);
     const target = await folderWith('hundred', files);
-    const startedMs = performance.now();
-    const startedCpu = process.cpuUsage();
     const results = await validateJourneyFolder(target);
-    const cpu = process.cpuUsage(startedCpu);
-    const elapsedMs = performance.now() - startedMs;
-    const cpuMs = (cpu.user + cpu.system) / 1000;
     expect(results.filter((r) => r.ok)).toHaveLength(100);
-    console.log(`validateJourneyFolder: 100 files (${checkout.length} B each) in ${elapsedMs.toFixed(1)} ms wall, ${cpuMs.toFixed(1)} ms CPU`);
-    // CPU time, not wall time: the budget is about our work, and other test files share the cores
-    expect(cpuMs).toBeLessThan(1000);
+    expect(new Set(results.map((r) => r.journey?.name)).size).toBe(100);
   });
 });
 
