@@ -20,7 +20,7 @@ const DETECT_CONFIG = {
 /** "Not enough data" is an answer: thin sites say what they lack and what they could still see; busy ones say they watch. */
 describe('detection coverage through the real server', () => {
   let server: TestServer;
-  const sites: Record<'quiet' | 'thin' | 'busy', { id: string }> = {} as never;
+  const sites: Record<'quiet' | 'thin' | 'busy' | 'silent', { id: string }> = {} as never;
   let coverage: Record<string, DetectionCoverage>;
 
   const seriesOf = (siteId: string, source: string, metric: string): DetectionSeries => {
@@ -32,7 +32,7 @@ describe('detection coverage through the real server', () => {
   beforeAll(async () => {
     // The automatic loop is off (a long period): the test ticks the detector itself.
     server = await startTestServer({ PARALLAX_DETECT_LOOP_MS: '60000' });
-    for (const name of ['quiet', 'thin', 'busy'] as const) {
+    for (const name of ['quiet', 'thin', 'busy', 'silent'] as const) {
       sites[name] = await json(await server.api('/api/sites', { method: 'POST', json: { name, detectConfig: DETECT_CONFIG } }));
     }
 
@@ -99,6 +99,14 @@ describe('detection coverage through the real server', () => {
   });
   afterAll(async () => {
     await server?.close();
+  });
+
+  it('says what to do for a site nothing has reached yet, instead of an empty answer', () => {
+    const c = coverage[sites.silent.id];
+    expect(c.series).toEqual([]);
+    expect(c.summary).toBe(`nothing judged yet: no real-user beacons or synthetic runs have reached the detector; add the tag (GET /api/sites/${sites.silent.id}/snippet) or a journey`);
+    // Its INP has no beacons at all (nothing was interacted with).
+    expect(coverage[sites.busy.id].summary).toBe('5 series: 4 watching, 1 with not enough data');
   });
 
   it('answers with the site, its tick and every series judged, each with a message and when it was judged', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coverageSummary, isStale, seriesLabel, sortCoverage, STATUS_BADGE } from './coverage';
+import { isStale, seriesLabel, sortCoverage, STATUS_BADGE } from './coverage';
 import type { DetectionSeries, DetectionStatus } from './types';
 
 const NOW = Date.parse('2025-11-24T16:00:00Z');
@@ -40,11 +40,6 @@ describe('sortCoverage', () => {
 });
 
 describe('coverage labels', () => {
-  it('counts verdicts in words, leaving out statuses with none', () => {
-    expect(coverageSummary([series('/a', 'lcp', 'ok'), series('/a', 'inp', 'insufficient'), series('/b', 'inp', 'insufficient')])).toBe('2 not enough data \u00b7 1 watching');
-    expect(coverageSummary([])).toBe('no series judged yet');
-  });
-
   it('reads insufficient as "Not enough data"', () => {
     expect(STATUS_BADGE.insufficient).toBe('Not enough data');
   });

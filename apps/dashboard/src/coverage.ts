@@ -23,17 +23,6 @@ export function sortCoverage(series: DetectionSeries[]): DetectionSeries[] {
   return series.slice().sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || (text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0));
 }
 
-/** "1 regressed · 4 not enough data · 6 watching" (statuses with none left out). */
-export function coverageSummary(series: DetectionSeries[]): string {
-  const counts: Record<DetectionStatus, number> = { regressed: 0, insufficient: 0, ok: 0 };
-  for (const s of series) counts[s.status]++;
-  const parts: string[] = [];
-  if (counts.regressed) parts.push(`${counts.regressed} regressed`);
-  if (counts.insufficient) parts.push(`${counts.insufficient} not enough data`);
-  if (counts.ok) parts.push(`${counts.ok} watching`);
-  return parts.join(' \u00b7 ') || 'no series judged yet';
-}
-
 /** "LCP · real users", "Step duration · synthetic". */
 export function seriesLabel(series: Pick<DetectionSeries, 'source' | 'metric'>): string {
   return `${metricLabel(series.metric)} \u00b7 ${series.source === 'rum' ? 'real users' : 'synthetic'}`;

@@ -82,5 +82,7 @@ export interface DetectionCoverage {
   siteId: string;
   /** How often the site is judged: a verdict older than a few ticks is about a series that went quiet. */
   tickSeconds: number;
+  /** One line for the whole site, e.g. "5 series: 1 regressed, 3 watching, 1 with not enough data", or what to do when nothing is judged yet. */
+  summary: string;
   series: DetectionSeries[];
 }

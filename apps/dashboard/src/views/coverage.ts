@@ -1,7 +1,7 @@
 // Detection coverage: what the detectors can see per route and metric, so "no incidents" is never mistaken for
 // "all fine" when there is too little traffic to tell. Shown under the incident feed.
 import type { AppContext } from '../context';
-import { STATUS_BADGE, coverageSummary, isStale, seriesLabel, sortCoverage } from '../coverage';
+import { STATUS_BADGE, isStale, seriesLabel, sortCoverage } from '../coverage';
 import { h, notice, replace } from '../dom';
 import { relativeTime } from '../format';
 import type { DetectionCoverage } from '../types';
@@ -22,10 +22,11 @@ export function coveragePanel(ctx: AppContext): { root: HTMLElement; refresh(): 
   const root = h('div', { class: 'card coverage' }, h('div', { class: 'coverage-head' }, h('h3', null, 'Detection coverage'), summary), body);
 
   function render() {
-    summary.textContent = coverage ? coverageSummary(coverage.series) : '';
+    // The server words the site's summary (and what to do when nothing is judged yet).
+    summary.textContent = coverage && coverage.series.length ? coverage.summary : '';
     if (error) return replace(body, notice(error, 'error'));
     if (!coverage) return replace(body, notice('Loading coverage…', 'loading'));
-    if (!coverage.series.length) return replace(body, notice('Nothing judged yet: the detectors report here once beacons or runs arrive.'));
+    if (!coverage.series.length) return replace(body, notice(coverage.summary));
     const now = ctx.now();
     const sorted = sortCoverage(coverage.series);
     const shown = expanded ? sorted : sorted.slice(0, COLLAPSED_ROWS);

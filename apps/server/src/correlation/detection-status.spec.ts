@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DETECT_CONFIG, type LocationVerdict, type RumEvidence, type RumResult, type SyntheticSeriesResult } from '@parallax/detect';
 import type { DetectStatus } from '@parallax/detect';
-import { detectionMessage, formatPct, formatSignedPct, rumVerdict, syntheticVerdict } from './detection-status';
+import { coverageSummary, detectionMessage, formatPct, formatSignedPct, rumVerdict, syntheticVerdict } from './detection-status';
 
 const RUM = DEFAULT_DETECT_CONFIG.rum;
 const SYN = DEFAULT_DETECT_CONFIG.synthetic;
@@ -139,3 +139,17 @@ describe('percentages', () => {
     expect(formatSignedPct(0.01)).toBe('0%');
   });
 });
+
+describe('coverageSummary', () => {
+  it('counts the series by status', () => {
+    const s = coverageSummary([{ status: 'regressed' }, { status: 'ok' }, { status: 'ok' }, { status: 'insufficient' }], 'site-1');
+    expect(s).toBe('4 series: 1 regressed, 2 watching, 1 with not enough data');
+  });
+
+  it('says what to do when nothing has been judged yet', () => {
+    expect(coverageSummary([], 'site-1')).toBe(
+      'nothing judged yet: no real-user beacons or synthetic runs have reached the detector; add the tag (GET /api/sites/site-1/snippet) or a journey',
+    );
+  });
+});
+

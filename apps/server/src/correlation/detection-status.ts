@@ -74,6 +74,20 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
 
+/** One line for a site: counts by status, or what to do when nothing has been judged yet (silence is not "all fine"). */
+export function coverageSummary(series: { status: DetectionStatus }[], siteId: string): string {
+  if (series.length === 0) {
+    return `nothing judged yet: no real-user beacons or synthetic runs have reached the detector; add the tag (GET /api/sites/${siteId}/snippet) or a journey`;
+  }
+  const count = (s: DetectionStatus) => series.filter((x) => x.status === s).length;
+  const parts = [
+    count('regressed') ? `${count('regressed')} regressed` : '',
+    count('ok') ? `${count('ok')} watching` : '',
+    count('insufficient') ? `${count('insufficient')} with not enough data` : '',
+  ].filter(Boolean);
+  return `${plural(series.length, 'series', 'series')}: ${parts.join(', ')}`;
+}
+
 /** The verdict in plain words, e.g. "not enough data: 37 beacons in the last 60 min (needs 100); could detect a change of 23% or more". */
 export function detectionMessage(verdict: DetectionVerdict): string {
   return verdict.source === 'rum' ? rumMessage(verdict.status, verdict.evidence) : syntheticMessage(verdict.status, verdict.evidence);

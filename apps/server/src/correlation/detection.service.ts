@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { DetectionCoverage, DetectionSource, DetectionStatus } from '@parallax/contracts';
 import { SitesService } from '../sites/sites.service';
-import { detectionMessage } from './detection-status';
+import { coverageSummary, detectionMessage } from './detection-status';
 import { DetectorRepository } from './detector.repository';
 import { siteDetectSettings } from './site-detect-config';
 
@@ -17,9 +17,12 @@ export class DetectionService {
   async coverage(siteId: string, filter: { status?: DetectionStatus; source?: DetectionSource }): Promise<DetectionCoverage> {
     const site = await this.sites.require(siteId);
     const rows = await this.repo.listVerdicts(site.id, filter);
+    // The summary is of the whole site, whatever the filter.
+    const all = filter.status || filter.source ? await this.repo.listVerdicts(site.id) : rows;
     return {
       siteId: site.id,
       tickSeconds: siteDetectSettings(site.detectConfig).tickSeconds,
+      summary: coverageSummary(all, site.id),
       // The message is worded at read time, so stored verdicts read like new ones.
       series: rows.map(({ updatedAt, ...verdict }) => ({ ...verdict, message: detectionMessage(verdict), updatedAt: updatedAt.toISOString() })),
     };

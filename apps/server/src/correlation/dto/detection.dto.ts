@@ -71,5 +71,6 @@ export class DetectionSeriesView {
 export class DetectionCoverageView {
   @ApiProperty() siteId: string;
   @ApiProperty({ example: 60 }) tickSeconds: number;
+  @ApiProperty({ example: '5 series: 1 regressed, 3 watching, 1 with not enough data' }) summary: string;
   @ApiProperty({ type: [DetectionSeriesView] }) series: DetectionSeriesView[];
 }
