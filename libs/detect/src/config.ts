@@ -106,6 +106,11 @@ export interface SyntheticConfig {
    * at most this many times its baseline's. A few cold-cache runs of 1.1x to 3x are not a change.
    */
   localMaxSpreadRatio: number;
+  /**
+   * Practical effect for one location alone, percent: a lone agent's +10% is within what its own
+   * network and neighbours do for an hour now and then; agreeing locations need only minEffectPct.
+   */
+  localMinEffectPct: number;
   /** Failing journeys: at least k locations... */
   failureMinLocations: number;
   /** ...each with this many consecutive failed runs. */
@@ -185,11 +190,12 @@ export const DEFAULT_DETECT_CONFIG: DetectConfig = {
     minEffectPct: 10,
     absoluteFloor: { duration: 100, ...RUM_ABSOLUTE_FLOOR },
     localZ: 4.5,
-    globalZ: 3.5,
+    globalZ: 4.5,
     localRankP: 0.001,
     globalRankP: 0.01,
     globalMinLocations: 2,
     localMaxSpreadRatio: 3,
+    localMinEffectPct: 20,
     failureMinLocations: 2,
     consecutiveFailures: 2,
     recoveryRuns: 3,

@@ -53,6 +53,17 @@ describe('detectSynthetic', () => {
     expect(hit.series[0].regressedLocations).toEqual(['ap-south']);
   });
 
+  it('does not call a 14% slowdown at one location alone a regression, though it would be one at two', () => {
+    const onset = T0 + 10 * MIN;
+    const runs = syntheticRuns({ seed: 13, fromMs: from, toMs: T0 + 60 * MIN, locations: LOCS, sigma: 0.02, factor: (at, l) => (at >= onset && l === 'ap-south' ? 1.14 : 1) });
+    expect(run(runs, T0, T0 + 60 * MIN).every((r) => r.series[0].status === 'ok')).toBe(true);
+    // The local threshold is what holds it back.
+    const loose = { ...cfg, synthetic: { ...cfg.synthetic, localMinEffectPct: 10 } };
+    const now = T0 + 60 * MIN;
+    const range = syntheticRange(loose, now);
+    expect(detectSynthetic(runs.filter((x) => x.at >= range.fromMs && x.at < range.toMs), loose, now).series[0].status).toBe('regressed');
+  });
+
   it('needs every recent run slow before one location alone regresses', () => {
     // Three of six recent runs at one location are very slow, the others normal.
     const slow = new Set([T0 + 15 * MIN, T0 + 25 * MIN, T0 + 35 * MIN]);

@@ -227,7 +227,8 @@ function judgeLocation(
   const allSlow = Math.min(...logR) >= medB + Math.max(Math.log(1 + sc.minEffectPct / 100), LOCAL_SIGMAS * sigma);
   // ...and by a similar amount: slow runs of 1.1x, 2x and 3x are noise on the agent, not a shift.
   const consistent = 1.4826 * mad(logR, medR) <= sc.localMaxSpreadRatio * sigma;
-  verdict.strong = verdict.practical && allSlow && consistent && verdict.robustZ >= sc.localZ && verdict.rankP <= sc.localRankP;
+  const localPractical = verdict.practical && verdict.changePct >= sc.localMinEffectPct;
+  verdict.strong = localPractical && allSlow && consistent && verdict.robustZ >= sc.localZ && verdict.rankP <= sc.localRankP;
   verdict.weak = verdict.practical && verdict.robustZ >= sc.globalZ && verdict.rankP <= sc.globalRankP;
   verdict.holds = verdict.changePct >= sc.minEffectPct / 2 && verdict.robustZ >= 2;
   return verdict;
