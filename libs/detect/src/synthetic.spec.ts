@@ -19,6 +19,12 @@ function run(runs: SyntheticRun[], from: number, to: number): SyntheticResult[] 
   return out;
 }
 
+/** The series status of one tick with other settings, the runs loaded like the server would. */
+function statusAt(runs: SyntheticRun[], settings: typeof cfg, now: number): string {
+  const range = syntheticRange(settings, now);
+  return detectSynthetic(runs.filter((x) => x.at >= range.fromMs && x.at < range.toMs), settings, now).series[0].status;
+}
+
 describe('detectSynthetic', () => {
   const from = T0 - 8 * 60 * MIN;
 
@@ -59,9 +65,7 @@ describe('detectSynthetic', () => {
     expect(run(runs, T0, T0 + 60 * MIN).every((r) => r.series[0].status === 'ok')).toBe(true);
     // The local threshold is what holds it back.
     const loose = { ...cfg, synthetic: { ...cfg.synthetic, localMinEffectPct: 10 } };
-    const now = T0 + 60 * MIN;
-    const range = syntheticRange(loose, now);
-    expect(detectSynthetic(runs.filter((x) => x.at >= range.fromMs && x.at < range.toMs), loose, now).series[0].status).toBe('regressed');
+    expect(statusAt(runs, loose, T0 + 60 * MIN)).toBe('regressed');
   });
 
   it('needs every recent run slow before one location alone regresses', () => {
@@ -93,9 +97,7 @@ describe('detectSynthetic', () => {
     expect(results.every((r) => r.series[0].status === 'ok')).toBe(true);
     // It is the spread rule that holds it back: without it the same runs would open.
     const loose = { ...cfg, synthetic: { ...cfg.synthetic, localMaxSpreadRatio: 1000 } };
-    const now = T0 + 40 * MIN;
-    const range = syntheticRange(loose, now);
-    expect(detectSynthetic(runs.filter((x) => x.at >= range.fromMs && x.at < range.toMs), loose, now).series[0].status).toBe('regressed');
+    expect(statusAt(runs, loose, T0 + 40 * MIN)).toBe('regressed');
   });
 
   it('reports too few runs as insufficient', () => {
