@@ -5,6 +5,7 @@
  * the incident lifecycle). Prints the table of figures and, as its last line, one JSON object.
  *
  *   npx tsx scripts/eval-detect.ts [--seed 1] [--scale 1] [--weeks 12] [--workers 2] [--dump incidents.json]
+ *     [--only rum_step_20@50,no_change_week]
  *
  * --weeks: how many simulated weeks without any change measure the false-alarm rate (default 12,
  * under 5 minutes on 2 cores; 100 or more measure it at the resolution of the 1-per-100 target).
@@ -43,36 +44,63 @@ async function main(): Promise<void> {
   const scale = arg('scale', 1);
   const weeks = arg('weeks', DEFAULT_NO_CHANGE_WEEKS);
   if (!(Number.isInteger(weeks) && weeks >= 3) || !(scale > 0) || !Number.isInteger(seed)) {
-    console.error('usage: eval-detect [--seed N] [--scale x>0] [--weeks N>=3] [--workers N] [--dump file.json]');
+    console.error('usage: eval-detect [--seed N] [--scale x>0] [--weeks N>=3] [--workers N] [--dump file.json] [--only scenario[@rate],...]');
     process.exit(2);
   }
   const workers = Math.max(1, arg('workers', Math.min(2, os.cpus().length)));
   const started = Date.now();
   const instances = buildInstances(seed, scale, weeks);
+  // --only name[@rate][,name...]: a subset for digging into one scenario (the figures then cover it alone).
+  const onlyAt = process.argv.indexOf('--only');
+  const only = onlyAt >= 0 ? process.argv[onlyAt + 1].split(',') : null;
+  const picked = (s: (typeof instances)[number]) => !only || only.some((o) => o === s.scenario || o === `${s.scenario}@${s.ratePerMin}` || o === `${s.scenario}@${s.ratePerMin}/min`);
+  if (only && !instances.some(picked)) {
+    console.error(`--only ${only.join(',')}: no such scenario (${[...new Set(instances.map((s) => `${s.scenario}@${s.ratePerMin}`))].join(', ')})`);
+    process.exit(2);
+  }
   // Longest instances first so the workers finish together.
-  const order = instances.map((s) => s.index).sort((a, b) => instances[b].endMs - instances[b].startMs - (instances[a].endMs - instances[a].startMs) || a - b);
+  const order = instances.filter(picked).map((s) => s.index).sort((a, b) => instances[b].endMs - instances[b].startMs - (instances[a].endMs - instances[a].startMs) || a - b);
   const outcomes = new Array<InstanceOutcome>(instances.length);
+  // Progress on stderr (the figures on stdout stay clean): a line every tenth of the instances.
+  let done = 0;
+  const progress = () => {
+    done++;
+    if (done === order.length || done % Math.max(1, Math.ceil(order.length / 10)) === 0) {
+      process.stderr.write(`[eval:detect] ${done}/${order.length} instances, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+    }
+  };
   if (workers === 1) {
     const cfg = resolveConfig();
-    for (const i of order) outcomes[i] = runInstance(instances[i], cfg);
+    for (const i of order) {
+      outcomes[i] = runInstance(instances[i], cfg);
+      progress();
+    }
   } else {
-    const shares: number[][] = Array.from({ length: workers }, () => []);
-    order.forEach((i, k) => shares[k % workers].push(i));
+    // A shared queue: each worker asks for the next instance when it is done with one, so the
+    // workers finish together whatever the instances cost (a fixed split left one idle for tens of seconds).
+    const queue = [...order];
     await Promise.all(
-      shares.map(
-        (indices) =>
+      Array.from(
+        { length: Math.min(workers, queue.length) },
+        () =>
           new Promise<void>((resolve, reject) => {
             // Workers do not inherit tsx's loader: register its require hook first.
             const entry = JSON.stringify(path.join(__dirname, 'sim', 'worker.ts'));
-            const w = new Worker(`require('tsx/cjs'); require(${entry});`, { eval: true, workerData: { seed, scale, weeks, indices } });
-            w.on('message', (o: InstanceOutcome) => (outcomes[o.index] = o));
+            const w = new Worker(`require('tsx/cjs'); require(${entry});`, { eval: true, workerData: { seed, scale, weeks } });
+            const next = () => w.postMessage(queue.length ? queue.shift()! : -1);
+            w.on('message', (o: InstanceOutcome) => {
+              outcomes[o.index] = o;
+              progress();
+              next();
+            });
+            w.on('online', next);
             w.on('error', reject);
             w.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker exited with ${code}`))));
           }),
       ),
     );
   }
-  const scores = instances.map((spec) => scoreInstance(spec, outcomes[spec.index]));
+  const scores = instances.filter(picked).map((spec) => scoreInstance(spec, outcomes[spec.index]));
   const dump = process.argv.indexOf('--dump');
   if (dump >= 0) {
     // Every incident with its instance, for digging into misses and false alarms.

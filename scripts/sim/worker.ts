@@ -3,8 +3,11 @@ import { resolveConfig } from '@parallax/detect';
 import { runInstance } from './run-instance';
 import { buildInstances } from './scenarios';
 
-/** Runs the instances given by index and posts each outcome back (worker_threads entry). */
-const { seed, scale, weeks, indices } = workerData as { seed: number; scale: number; weeks: number; indices: number[] };
+/** Runs the instance whose index it is sent, posts its outcome back, and stops on -1 (worker_threads entry). */
+const { seed, scale, weeks } = workerData as { seed: number; scale: number; weeks: number };
 const cfg = resolveConfig();
 const instances = buildInstances(seed, scale, weeks);
-for (const i of indices) parentPort!.postMessage(runInstance(instances[i], cfg));
+parentPort!.on('message', (i: number) => {
+  if (i < 0) parentPort!.close();
+  else parentPort!.postMessage(runInstance(instances[i], cfg));
+});

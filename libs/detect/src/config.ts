@@ -41,6 +41,12 @@ export interface RumConfig {
    * segment's own mix (which countries its desktop users come from) moves its p75 unchecked.
    */
   segmentMinEffectPct: number;
+  /**
+   * A segment decides a verdict only when its typical page view got slower than the rest of the
+   * route's (the other values of its dimension) by this z: otherwise the change is everyone's,
+   * and the whole route's test judges it.
+   */
+  segmentExcessZ: number;
   /** Practical effect: and by at least this absolute amount (metric units). */
   absoluteFloor: Record<RumMetric, number>;
   /**
@@ -67,6 +73,13 @@ export interface RumConfig {
    * (one-sided 1%) without its worst this many consecutive minutes, or it is a blip (0 turns it off).
    */
   blipMinutes: number;
+  /**
+   * A short window opens only on a rise from the minutes just before it (today, in the longest
+   * window): without the blip, its values must exceed those by this z (0 turns it off). An hour
+   * that was a few percent slower than the baseline all along, plus a hiccup, is not a step: a
+   * step of 20% at 50 page views a minute reaches about 4.3 here when it opens, that hour 2 to 2.6.
+   */
+  localRiseZ: number;
   /** Bootstrap replicates over per-minute blocks. */
   bootstrapReplicates: number;
   /** Floor of the day-to-day spread of p75 the level does not explain (ln units): a week of history can underestimate it. */
@@ -169,6 +182,7 @@ export const DEFAULT_DETECT_CONFIG: DetectConfig = {
     minSegmentSamples: 60,
     minEffectPct: 10,
     segmentMinEffectPct: 20,
+    segmentExcessZ: 3,
     absoluteFloor: RUM_ABSOLUTE_FLOOR,
     falseAlarmsPerWeek: 0.01,
     power: 0.8,
@@ -177,6 +191,7 @@ export const DEFAULT_DETECT_CONFIG: DetectConfig = {
     ongoingZ: 0.5,
     minDurationMinutes: 5,
     blipMinutes: 3,
+    localRiseZ: 3,
     bootstrapReplicates: 100,
     dayToDaySdFloor: 0.015,
     seed: 1,

@@ -37,10 +37,16 @@ describe('segment attribution', () => {
     const top = opened!.segments[0];
     expect(`${top.dim}=${top.value}`).toBe('country=BR');
     expect(top.carries).toBe(true);
-    // BR is +60%; the incident opens while part of its window is still from before the onset.
-    expect(top.changePct).toBeGreaterThan(30);
+    // BR is +60%; the incident opens while much of its hour is still from before the onset.
+    expect(opened!.at - onset).toBeLessThanOrEqual(25 * MIN);
+    expect(top.changePct).toBeGreaterThan(20);
     expect(top.restChangePct!).toBeLessThan(8);
     expect(top.qValue).toBeLessThan(1e-4);
+    // The segment's verdict rests on its typical page view (trimmed mean of logs), like the route's.
+    expect(opened!.evidence.segment).toEqual({ dim: 'country', value: 'BR' });
+    expect(opened!.evidence.ciOf).toBe('shift');
+    expect(opened!.evidence.shiftPct).toBeGreaterThan(15);
+    expect(opened!.evidence.ciLow).toBeGreaterThan(0);
     // Device segments inherit a little of BR's slowdown but do not carry it.
     expect(opened!.segments.filter((s) => s.dim === 'device').every((s) => !s.carries)).toBe(true);
   });

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { QuantileSketch } from '@parallax/sketch';
 import { detectRum, RumResult, RumState } from './rum-detect';
 import { rumRanges } from './rum-data';
-import { blockBootstrapLogSe, buildWindows, orderStatsCache, testUnit } from './rum-test';
+import { blockBootstrapLogSe, buildWindows, excessOverRest, orderStatsCache, survivesBlip, testUnit, UnitTest } from './rum-test';
+import { summarize, trimmedLog } from './dist';
 import { COUNTRY, DAY, DEVICE, loadSeries, MIN, RumSource, T0, testConfig } from './spec-helpers';
-import { mulberry32 } from './stats';
+import { mulberry32, normalQuantile } from './stats';
 import type { DetectConfig } from './config';
 
 /** Ticks detectRum every minute from `from` to `to` like the server, returning every result. */
@@ -188,5 +189,115 @@ describe('block bootstrap', () => {
     expect(analytic.z).toBeGreaterThan(4);
     expect(boot.bootstrapped).toBe(true);
     expect(boot.z).toBeLessThan(analytic.z * 0.75);
+  });
+});
+
+describe('blip and local rise rules', () => {
+  // Noise-free minutes: 50 values at the quantiles of a log-normal (median 1000 ms, sigma 0.45).
+  const shape = Array.from({ length: 50 }, (_, k) => Math.exp(0.45 * normalQuantile((k + 0.5) / 50)));
+  const minuteOf = (factor: number) => {
+    const s = new QuantileSketch();
+    for (const x of shape) s.add(Math.round(1000 * factor * x));
+    return s;
+  };
+  const now = 10_000 * MIN;
+  const rc = testConfig().rum;
+  const baselineSketch = new QuantileSketch();
+  for (let i = 0; i < 60; i++) baselineSketch.merge(minuteOf(1));
+  const b = summarize(baselineSketch, 0);
+  const baseline = { n: b.n, p75: b.p75, logSlope: b.logSlope, trim: trimmedLog(b) };
+
+  /** The 10-minute test and the rules' verdicts for an hour whose minute i (0 = newest) is factor(i) slower. */
+  function judge(factor: (minutesAgo: number) => number) {
+    const minutes = new Map<number, QuantileSketch>();
+    for (let i = 0; i < 60; i++) minutes.set(now / MIN - 1 - i, minuteOf(factor(i)));
+    const [short, long] = buildWindows(minutes, [10, 60], now, 0);
+    const t = testUnit({
+      key: 'all',
+      segment: { dim: 'all', value: '' },
+      window: short,
+      baseline,
+      isNew: false,
+      minCurrent: 100,
+      minBaseline: 100,
+      blockSd: 0.015,
+      zCrit: 5,
+      cfg: rc,
+      metric: 'lcp',
+      offset: 0,
+      rng: mulberry32(1),
+      allowBootstrap: false,
+      orderStats: orderStatsCache(),
+    });
+    const earlier = QuantileSketch.mergeAll(long.minutes.filter((m) => m.minute < short.fromMs).map((m) => m.sketch));
+    return { t, blipOnly: survivesBlip(t, short, rc.blipMinutes, rc, 'lcp', 0), withRise: survivesBlip(t, short, rc.blipMinutes, rc, 'lcp', 0, earlier) };
+  }
+
+  it('turns down a hiccup after minutes barely slower than the hour before them, which the blip rule alone lets through', () => {
+    // The hour is 7% slower than the baseline, its last 7 minutes before a 3-minute +50% hiccup 14%.
+    const { t, blipOnly, withRise } = judge((i) => (i < 3 ? 1.5 : i < 10 ? 1.14 : 1.07));
+    expect(t.practical).toBe(true);
+    expect(t.evidenceZ).toBeGreaterThan(5);
+    expect(blipOnly).toBe(true);
+    expect(withRise).toBe(false);
+  });
+
+  it('lets a 20% step through that started 8 minutes ago', () => {
+    const { t, blipOnly, withRise } = judge((i) => (i < 8 ? 1.2 : 1));
+    expect(t.evidenceZ).toBeGreaterThan(5);
+    expect(blipOnly).toBe(true);
+    expect(withRise).toBe(true);
+  });
+
+  it('turns down a lone hiccup in either case', () => {
+    const { t, blipOnly, withRise } = judge((i) => (i >= 4 && i < 7 ? 1.6 : 1));
+    expect(t.practical).toBe(true);
+    expect(blipOnly).toBe(false);
+    expect(withRise).toBe(false);
+  });
+});
+
+describe('a segment against the rest of the route', () => {
+  /** The fields excessOverRest reads: shift, its error and the baseline side of it, counts. */
+  const unit = (o: { log: number; n: number; nBase: number; isNew?: boolean }): UnitTest =>
+    ({
+      testable: true,
+      isNew: o.isNew ?? false,
+      nCurrent: o.n,
+      nBaseline: o.nBase,
+      evidenceLog: o.log,
+      // Current side: winsorized sd 0.5 over n values; the baseline side adds the day's level and spread (0.02).
+      evidenceSe: Math.hypot(0.5 / (0.8 * Math.sqrt(o.n)), 0.02),
+      evidenceOtherSe: 0.02,
+      baseTrim: { mean: 7.5, sd: 0.5 },
+    }) as UnitTest;
+
+  it('does not single out the biggest country when everyone is 10% slower', () => {
+    // The route +10.6% over an hour of 2981 page views, its US share (18%) +17%: chance on top of everyone's change.
+    const x = excessOverRest(unit({ log: 0.158, n: 551, nBase: 3862 }), unit({ log: 0.101, n: 2981, nBase: 20591 }))!;
+    expect(x.log).toBeCloseTo(0.07, 2);
+    expect(x.z).toBeLessThan(3);
+  });
+
+  it('singles out a country that got 40% slower while the rest did not', () => {
+    // BR is 14% of the route: the route moves by about a seventh of BR's change.
+    const x = excessOverRest(unit({ log: Math.log(1.4), n: 420, nBase: 2900 }), unit({ log: 0.047, n: 3000, nBase: 20000 }))!;
+    expect(x.log).toBeGreaterThan(0.3);
+    expect(x.z).toBeGreaterThan(8);
+  });
+
+  it('compares a new release with the old ones without counting the shared baseline twice', () => {
+    const seg = unit({ log: 0.2, n: 300, nBase: 20000, isNew: true });
+    const all = unit({ log: 0.03, n: 3000, nBase: 20000 });
+    const asNew = excessOverRest(seg, all)!;
+    const asOld = excessOverRest({ ...seg, isNew: false }, all)!;
+    expect(asNew.log).toBeCloseTo(asOld.log, 10);
+    expect(asNew.z).toBeGreaterThan(asOld.z);
+  });
+
+  it('says nothing about a segment that is the whole route, or without the trimmed evidence', () => {
+    const all = unit({ log: 0.1, n: 3000, nBase: 20000 });
+    expect(excessOverRest(unit({ log: 0.1, n: 2900, nBase: 19000 }), all)).toBeNull();
+    expect(excessOverRest({ ...unit({ log: 0.3, n: 300, nBase: 2000 }), baseTrim: undefined }, all)).toBeNull();
   });
 });

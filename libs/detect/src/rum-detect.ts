@@ -1,9 +1,10 @@
+import { QuantileSketch } from '@parallax/sketch';
 import type { DetectConfig } from './config';
 import { DistSummary, logOffset, summaryCdf, trimmedLog, trimmedLogSe } from './dist';
 import { countAbove, rumOnset } from './onset';
 import { attributeSegments, detectMixChange, MixChange, SegmentAttribution } from './rum-attribution';
 import { BaselineMode, BaselineSummary, baselineIsFresh, computeBaseline, indexRollups, isScanTick, MINUTE_MS, segmentsDue } from './rum-data';
-import { buildWindows, changePct, orderStatsCache, survivesBlip, testUnit, UnitBaseline, UnitTest, WindowData } from './rum-test';
+import { buildWindows, changePct, excessOverRest, orderStatsCache, survivesBlip, testUnit, UnitBaseline, UnitTest, WindowData } from './rum-test';
 import { benjaminiHochberg, finiteOrNull, hashSeed, mulberry32, normalQuantile, normalUpperTail, slidingWindowZ } from './stats';
 import type { DetectStatus, RumMetric, RumSeries, Segment } from './types';
 
@@ -29,9 +30,10 @@ export interface RumEvidence {
   currentP75: number | null;
   changePct: number | null;
   /**
-   * Confidence interval at ciLevelPct, percent, of the change the verdict rests on (ciOf): for the
-   * whole route the shift of typical page views (10%-trimmed mean of log values, which moves with
-   * p75 when everyone gets slower and is far less noisy), for a segment its p75.
+   * Confidence interval at ciLevelPct, percent, of the change the verdict rests on (ciOf): the
+   * shift of typical page views (10%-trimmed mean of log values, which moves with p75 when
+   * everyone in the route or segment gets slower and is far less noisy), or p75 when the baseline
+   * had no trimmed mean.
    */
   ciLow: number | null;
   ciHigh: number | null;
@@ -91,14 +93,14 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
   // Today's level scales every baseline p75 (a day effect is shared by all segments).
   const levelLog = baseline.level?.log ?? 0;
   const levelVar = (baseline.level?.se ?? 0) ** 2;
-  // The trimmed log mean is the whole route's evidence only: segments are judged on p75.
-  const adjust = (b: (UnitBaseline & Partial<DistSummary>) | undefined, withTrim: boolean): UnitBaseline | undefined =>
+  // The evidence is the shift of the trimmed log mean, for the whole route and for segments alike.
+  const adjust = (b: (UnitBaseline & Partial<DistSummary>) | undefined): UnitBaseline | undefined =>
     b && {
       n: b.n,
       logSlope: b.logSlope,
       p75: (b.p75 + offset) * Math.exp(levelLog) - offset,
       extraVar: levelVar,
-      trim: withTrim && b.logQ ? shifted(trimmedLog(b as DistSummary), levelLog) : undefined,
+      trim: b.logQ ? shifted(trimmedLog(b as DistSummary), levelLog) : undefined,
     };
 
   const windowsMinutes = [...rc.recentWindowsMinutes].sort((a, b) => a - b);
@@ -135,7 +137,7 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
         base = baseline.segments.all;
         isNew = true;
       }
-      base = adjust(base, isAll);
+      base = adjust(base);
       for (const window of windows.get(key)!) {
         out.push(
           testUnit({
@@ -163,7 +165,11 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
 
   const allTests = runTests(['all'], true, zAllOf);
   const ongoing = (t: UnitTest) => isOngoing(windows.get(t.key)!, t.baselineP75, now, rc.ongoingMinutes, rc.ongoingZ);
-  const notBlip = (t: UnitTest) => survivesBlip(t, windows.get(t.key)!.find((w) => w.windowMinutes === t.windowMinutes)!, rc.blipMinutes, rc, series.metric, offset);
+  const notBlip = (t: UnitTest) => {
+    const ws = windows.get(t.key)!;
+    const window = ws.find((w) => w.windowMinutes === t.windowMinutes)!;
+    return survivesBlip(t, window, rc.blipMinutes, rc, series.metric, offset, earlierMinutes(ws, window));
+  };
   const allHits = allTests.filter((t) => t.testable && t.practical && t.evidenceZ >= zAllOf(t.windowMinutes) && ongoing(t) && notBlip(t));
   // Segments decide the verdict only when the whole route does not; otherwise they only rank,
   // and the analytic error is enough for that (the bootstrap is the expensive part).
@@ -177,9 +183,17 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
   // short window (a blip) would pass as a segment regression; an hour keeps them a blip.
   const longest = windowsMinutes[windowsMinutes.length - 1];
   const segDecisive = segTests.filter((t) => t.windowMinutes === longest);
-  const qList = benjaminiHochberg(segDecisive.map((t) => (t.practical ? t.pValue : 1)));
+  const qList = benjaminiHochberg(segDecisive.map((t) => (t.practical ? t.evidenceP : 1)));
   const qByTest = new Map(segDecisive.map((t, i) => [t, qList[i]]));
-  const segHits = segDecisive.filter((t) => t.practical && qByTest.get(t)! <= alphaSegments && ongoing(t) && notBlip(t));
+  // A segment decides only what the route alone does not see: it must have got slower than the
+  // rest of the route too. An hour when everyone is 10% slower (below the route's threshold) is
+  // not a regression of its biggest country.
+  const allLongest = allTests.find((t) => t.windowMinutes === longest);
+  const standsOut = (t: UnitTest) => {
+    const x = allLongest && excessOverRest(t, allLongest);
+    return !x || x.z >= rc.segmentExcessZ;
+  };
+  const segHits = segDecisive.filter((t) => t.practical && qByTest.get(t)! <= alphaSegments && ongoing(t) && standsOut(t) && notBlip(t));
 
   const best = (list: UnitTest[]) => list.reduce<UnitTest | undefined>((x, y) => (!x || y.evidenceZ > x.evidenceZ ? y : x), undefined);
   const bestSeg = (list: UnitTest[]) => list.reduce<UnitTest | undefined>((x, y) => (!x || qByTest.get(y)! < qByTest.get(x)! ? y : x), undefined);
@@ -205,7 +219,7 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
   const nearly =
     !mixChange &&
     (allTests.some((t) => t.testable && t.practical && t.evidenceZ >= NEAR * zAllOf(t.windowMinutes) && ongoing(t)) ||
-      segDecisive.some((t) => t.practical && qByTest.get(t)! <= alphaSegments / NEAR_Q && ongoing(t)));
+      segDecisive.some((t) => t.practical && qByTest.get(t)! <= alphaSegments / NEAR_Q && ongoing(t) && standsOut(t)));
 
   // Persistence on the way in, hysteresis on the way out: a regression holds while its unit
   // stays worse by half the threshold with some evidence, so it does not flap at the edge.
@@ -303,6 +317,16 @@ function isOngoing(windows: WindowData[], baselineP75: number, now: number, minu
     n += m.sketch.count;
   }
   return n > 0 && (above / n - 0.25) / Math.sqrt(0.1875 / n) >= z;
+}
+
+/**
+ * The whole route's values in the longest window before a shorter one (what a short window's
+ * step rises from); undefined for the longest window itself and for segments.
+ */
+function earlierMinutes(windows: WindowData[], window: WindowData): QuantileSketch | undefined {
+  const longest = windows[windows.length - 1];
+  if (window === longest || window.minutes.length === 0) return undefined;
+  return QuantileSketch.mergeAll(longest.minutes.filter((m) => m.minute < window.fromMs).map((m) => m.sketch));
 }
 
 function currentWindows(windows: Map<string, WindowData[]>, windowMinutes: number): Map<string, WindowData> {

@@ -56,9 +56,10 @@ export interface UnitTest {
   practical: boolean;
   bootstrapped: boolean;
   /**
-   * The statistic the verdict rests on. For the whole route: the shift of typical page views (the
-   * 10%-trimmed mean of log values), about 1.75 times as efficient as p75 itself for the same values;
-   * for a segment: its p75 (as logChange, seLog, z, pValue). The practical effect is always p75.
+   * The statistic the verdict rests on: the shift of typical page views (the 10%-trimmed mean of
+   * log values), about 1.75 times as efficient as p75 itself for the same values and far less
+   * moved by a few slow page views in a small segment; p75 (as logChange, seLog, z, pValue) when
+   * the baseline has no trimmed mean. The practical effect is always p75.
    */
   evidenceLog: number;
   evidenceSe: number;
@@ -158,7 +159,7 @@ export function testUnit(a: TestArgs): UnitTest {
   result.seLog = total(seCur);
   result.z = result.logChange / result.seLog;
   result.pValue = normalUpperTail(result.z);
-  const tc = base.trim && a.segment.dim === 'all' ? trimmedLog(cur) : null;
+  const tc = base.trim ? trimmedLog(cur) : null;
   if (tc && base.trim && Number.isFinite(tc.mean) && Number.isFinite(base.trim.mean)) {
     result.baseTrim = base.trim;
     result.evidenceLog = tc.mean - base.trim.mean;
@@ -186,8 +187,22 @@ const SUSTAINED_Z = 3.5;
  * True when the change of a test is not carried by a blip: without the window's worst
  * `blipMinutes` consecutive minutes (most values above the baseline p75 beyond the usual 25%) it is
  * still practical and significant. A step moves every minute; a 3-minute backend hiccup does not.
+ *
+ * With `earlier` (the route's values in the minutes just before a short window), those same
+ * minutes must also have risen against them by `localRiseZ`: a step is a rise from what came just
+ * before. An hour that is a few percent slower than the baseline all along (the day's level
+ * mis-estimated, network weather) plus a hiccup passes the other checks and is not a regression
+ * starting now; this comparison has no day-to-day term, so a real step is clearer here, not less.
  */
-export function survivesBlip(t: UnitTest, window: WindowData, blipMinutes: number, cfg: RumConfig, metric: RumMetric, offset: number): boolean {
+export function survivesBlip(
+  t: UnitTest,
+  window: WindowData,
+  blipMinutes: number,
+  cfg: RumConfig,
+  metric: RumMetric,
+  offset: number,
+  earlier?: QuantileSketch,
+): boolean {
   if (blipMinutes <= 0 || !t.testable) return true;
   const byMinute = new Map(window.minutes.map((m) => [m.minute, m.sketch]));
   const first = window.fromMs;
@@ -216,11 +231,36 @@ export function survivesBlip(t: UnitTest, window: WindowData, blipMinutes: numbe
   if (!isPractical(cur.p75, t.baselineP75, cfg, metric, t.segment.dim !== 'all')) return false;
   if (t.baseTrim) {
     const tc = trimmedLog(cur);
-    return (tc.mean - t.baseTrim.mean) / Math.hypot(trimmedLogSe(cur.n, tc.sd), t.evidenceOtherSe) >= SUSTAINED_Z;
+    const seCur = trimmedLogSe(cur.n, tc.sd);
+    if ((tc.mean - t.baseTrim.mean) / Math.hypot(seCur, t.evidenceOtherSe) < SUSTAINED_Z) return false;
+    if (!earlier || earlier.count < cfg.minSamples || cfg.localRiseZ <= 0) return true;
+    const earlierSummary = summarize(earlier, offset);
+    const before = trimmedLog(earlierSummary);
+    return (tc.mean - before.mean) / Math.hypot(seCur, trimmedLogSe(earlierSummary.n, before.sd)) >= cfg.localRiseZ;
   }
   const slope = cur.n >= 200 ? Math.max(cur.logSlope, 0.5 * t.baseLogSlope) : t.baseLogSlope;
   const se = Math.hypot(p75LogSe(cur.n, slope), t.seOtherLog);
   return Math.log((cur.p75 + offset) / (t.baselineP75 + offset)) / se >= SUSTAINED_Z;
+}
+
+/**
+ * How much more a segment's typical page view moved than the rest of the route's (the other
+ * values of its dimension), from the segment's test and the route's test of the same window.
+ * The rest is read off the route by shares (trimmed means mix about linearly); the day's level
+ * and the between-day spread are shared by both sides and cancel, so the error is sampling only.
+ * Null when either side has no trimmed evidence or the segment is (nearly) the whole route.
+ */
+export function excessOverRest(seg: UnitTest, all: UnitTest): { log: number; z: number } | null {
+  if (!seg.baseTrim || !all.baseTrim || !seg.testable || !all.testable) return null;
+  const share = seg.nCurrent / all.nCurrent;
+  const nRest = all.nCurrent - seg.nCurrent;
+  if (!(share > 0 && share < 0.95) || nRest <= 0) return null;
+  const log = (seg.evidenceLog - all.evidenceLog) / (1 - share);
+  const curVar = (t: UnitTest) => Math.max(0, t.evidenceSe ** 2 - t.evidenceOtherSe ** 2);
+  let v = curVar(seg) + (curVar(all) * all.nCurrent) / nRest;
+  // A new release is compared with the route's own baseline: that side cancels too.
+  if (!seg.isNew) v += trimmedLogSe(seg.nBaseline, seg.baseTrim.sd) ** 2 + trimmedLogSe(Math.max(1, all.nBaseline - seg.nBaseline), all.baseTrim.sd) ** 2;
+  return { log, z: log / Math.sqrt(v) };
 }
 
 /** Sorted values of a sketch (one per rank, within the sketch's accuracy); cached per detector call. */
