@@ -5,8 +5,9 @@
  * the incident lifecycle). Prints the table of figures and, as its last line, one JSON object.
  *
  *   npx tsx scripts/eval-detect.ts [--seed 1] [--scale 1] [--weeks 12] [--workers 2] [--dump incidents.json]
- *     [--only rum_step_20@50,no_change_week]
+ *     [--only rum_step_20@50,no_change_week] [--config '{"rum":{"segmentExcessZ":4}}']
  *
+ * --config: a site's detectConfig (as PATCH /api/sites/:id takes it) to evaluate instead of the defaults.
  * --weeks: how many simulated weeks without any change measure the false-alarm rate (default 12,
  * under 5 minutes on 2 cores; 100 or more measure it at the resolution of the 1-per-100 target).
  *
@@ -29,7 +30,8 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { resolveConfig } from '@parallax/detect';
+import { DetectConfigInput, resolveConfig } from '@parallax/detect';
+import { detectConfigProblem } from '../apps/server/src/correlation/site-detect-config';
 import { InstanceOutcome, runInstance } from './sim/run-instance';
 import { buildInstances, DEFAULT_NO_CHANGE_WEEKS } from './sim/scenarios';
 import { scoreInstance, summarize } from './sim/score';
@@ -44,8 +46,23 @@ async function main(): Promise<void> {
   const scale = arg('scale', 1);
   const weeks = arg('weeks', DEFAULT_NO_CHANGE_WEEKS);
   if (!(Number.isInteger(weeks) && weeks >= 3) || !(scale > 0) || !Number.isInteger(seed)) {
-    console.error('usage: eval-detect [--seed N] [--scale x>0] [--weeks N>=3] [--workers N] [--dump file.json] [--only scenario[@rate],...]');
+    console.error('usage: eval-detect [--seed N] [--scale x>0] [--weeks N>=3] [--workers N] [--dump file.json] [--only scenario[@rate],...] [--config json]');
     process.exit(2);
+  }
+  const configAt = process.argv.indexOf('--config');
+  let config: DetectConfigInput = {};
+  if (configAt >= 0) {
+    try {
+      config = JSON.parse(process.argv[configAt + 1] ?? '') as DetectConfigInput;
+    } catch {
+      console.error('--config: not JSON (example: --config \'{"rum":{"segmentExcessZ":4}}\')');
+      process.exit(2);
+    }
+    const problem = detectConfigProblem(config as Record<string, unknown>);
+    if (problem) {
+      console.error(`--config: ${problem}`);
+      process.exit(2);
+    }
   }
   const workers = Math.max(1, arg('workers', Math.min(2, os.cpus().length)));
   const started = Date.now();
@@ -70,7 +87,7 @@ async function main(): Promise<void> {
     }
   };
   if (workers === 1) {
-    const cfg = resolveConfig();
+    const cfg = resolveConfig(config);
     for (const i of order) {
       outcomes[i] = runInstance(instances[i], cfg);
       progress();
@@ -86,7 +103,7 @@ async function main(): Promise<void> {
           new Promise<void>((resolve, reject) => {
             // Workers do not inherit tsx's loader: register its require hook first.
             const entry = JSON.stringify(path.join(__dirname, 'sim', 'worker.ts'));
-            const w = new Worker(`require('tsx/cjs'); require(${entry});`, { eval: true, workerData: { seed, scale, weeks } });
+            const w = new Worker(`require('tsx/cjs'); require(${entry});`, { eval: true, workerData: { seed, scale, weeks, config } });
             const next = () => w.postMessage(queue.length ? queue.shift()! : -1);
             w.on('message', (o: InstanceOutcome) => {
               outcomes[o.index] = o;
@@ -107,7 +124,7 @@ async function main(): Promise<void> {
     const rows = scores.map((s) => ({ index: s.spec.index, scenario: s.spec.scenario, rate: s.spec.ratePerMin, history: s.spec.historyDays, onsetMs: s.spec.onsetMs, expected: s.spec.expected, ttdMin: s.ttdMin, incidents: s.outcome.incidents, falseIncidents: s.falseIncidents.length }));
     writeFileSync(process.argv[dump + 1], JSON.stringify(rows, null, 1));
   }
-  const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}, ${workers} worker(s), seed ${seed}, ${weeks} no-change weeks`;
+  const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}, ${workers} worker(s), seed ${seed}, ${weeks} no-change weeks${configAt >= 0 ? `, config ${JSON.stringify(config)}` : ''}`;
   const { lines, json } = summarize(scores, (Date.now() - started) / 1000, machine);
   for (const line of lines) console.log(line);
   console.log(JSON.stringify(json));

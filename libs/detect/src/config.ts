@@ -44,7 +44,10 @@ export interface RumConfig {
   /**
    * A segment decides a verdict only when its typical page view got slower than the rest of the
    * route's (the other values of its dimension) by this z: otherwise the change is everyone's,
-   * and the whole route's test judges it.
+   * and the whole route's test judges it. The z has sampling error only (the day's level and the
+   * between-day spread cancel), so it sits above the segments' own family threshold (about 5.1
+   * for 20 segments at the default budget): a segment also moves against the route from day to
+   * day and hour to hour. Default 5.5; a real segment step (BR +40%, 14% of traffic) exceeds 8.
    */
   segmentExcessZ: number;
   /** Practical effect: and by at least this absolute amount (metric units). */
@@ -182,7 +185,7 @@ export const DEFAULT_DETECT_CONFIG: DetectConfig = {
     minSegmentSamples: 60,
     minEffectPct: 10,
     segmentMinEffectPct: 20,
-    segmentExcessZ: 3,
+    segmentExcessZ: 5.5,
     absoluteFloor: RUM_ABSOLUTE_FLOOR,
     falseAlarmsPerWeek: 0.01,
     power: 0.8,

@@ -1,6 +1,6 @@
 import { QuantileSketch } from '@parallax/sketch';
 import type { DetectConfig, RumConfig } from './config';
-import { DistSummary, p75LogSe, summarize } from './dist';
+import { DistSummary, p75LogSe, summarize, trimmedLog, trimmedLogSe } from './dist';
 import { variance } from './stats';
 import type { RumRollup, Segment, SegmentDim, TimeRange } from './types';
 
@@ -63,6 +63,8 @@ export interface SegmentBaseline extends DistSummary {
   rest: { n: number; p75: number; logSlope: number } | null;
   /** This segment's own spread of ln p75 between baseline days (or hours) beyond sampling. */
   blockSd?: number;
+  /** The same spread of its trimmed log mean (the statistic segments are judged on). */
+  trimBlockSd?: number;
 }
 
 /** Today's level against the previous days over the same earlier hours (same_window mode); refreshed with the segments. */
@@ -87,6 +89,12 @@ export interface BaselineSummary {
   /** Today's level (null when it could not be measured): the baseline is scaled by exp(level.log). */
   level: DayLevel | null;
   segments: Record<string, SegmentBaseline>;
+  /**
+   * The whole route's trimmed log mean when the segments were last computed: segments are
+   * refreshed less often, so a segment is set against the route of the same vintage (a fresher
+   * route baseline has moved with the daily cycle since).
+   */
+  routeAtSegments?: number;
 }
 
 export function floorMinute(ms: number): number {
@@ -193,6 +201,7 @@ export function computeBaseline(
   const segments: Record<string, SegmentBaseline> = keepSegments ? { ...previous.segments } : segmentBaselines(index, segmentBlocks, offset, blockSd);
   const allSummary = summarize(allMerged, offset);
   segments.all = { ...allSummary, dim: 'all', value: '', share: 1, rest: null };
+  const routeAtSegments = keepSegments ? previous.routeAtSegments : finiteOr(trimmedLog(allSummary).mean);
   return {
     computedAt: now,
     segmentsComputedAt: keepSegments ? previous.segmentsComputedAt : now,
@@ -202,8 +211,11 @@ export function computeBaseline(
     blockSd,
     level,
     segments,
+    routeAtSegments,
   };
 }
+
+const finiteOr = (x: number): number | undefined => (Number.isFinite(x) ? x : undefined);
 
 /**
  * Baselines of every segment over the baseline ranges, each with its own spread between ranges
@@ -212,6 +224,7 @@ export function computeBaseline(
 function segmentBaselines(index: Map<string, SegmentMinutes>, blocks: TimeRange[], offset: number, routeSd: number): Record<string, SegmentBaseline> {
   const merged = new Map<string, QuantileSketch>();
   const spread = new Map<string, number>();
+  const trimSpread = new Map<string, number>();
   const byDim = new Map<SegmentDim, string[]>();
   for (const [key, entry] of index) {
     if (key === 'all') continue;
@@ -220,6 +233,7 @@ function segmentBaselines(index: Map<string, SegmentMinutes>, blocks: TimeRange[
     if (sketch.count === 0) continue;
     merged.set(key, sketch);
     spread.set(key, pooledSd(spreadOf(parts, offset), routeSd));
+    trimSpread.set(key, pooledSd(trimSpreadOf(parts, offset), routeSd));
     byDim.set(entry.segment.dim, [...(byDim.get(entry.segment.dim) ?? []), key]);
   }
   const segments: Record<string, SegmentBaseline> = {};
@@ -234,7 +248,7 @@ function segmentBaselines(index: Map<string, SegmentMinutes>, blocks: TimeRange[
         rest = { n: r.n, p75: r.p75, logSlope: r.logSlope };
       }
       const seg = index.get(key)!.segment;
-      segments[key] = { ...summarize(sketch, offset), dim: seg.dim, value: seg.value, share: sketch.count / dimTotal, rest, blockSd: spread.get(key)! };
+      segments[key] = { ...summarize(sketch, offset), dim: seg.dim, value: seg.value, share: sketch.count / dimTotal, rest, blockSd: spread.get(key)!, trimBlockSd: trimSpread.get(key)! };
     }
   }
   return segments;
@@ -315,6 +329,25 @@ function spreadOf(blocks: QuantileSketch[], offset: number): Spread {
     samplingVar += v.se * v.se;
   }
   return spreadFrom(logs, samplingVar);
+}
+
+/**
+ * Spread of the trimmed log mean between blocks beyond sampling. It is about 1.75 times as
+ * efficient as ln p75, so less of a segment's day-to-day movement hides in the sampling term and
+ * the spread of p75 would understate what the trimmed mean is judged against.
+ */
+function trimSpreadOf(blocks: QuantileSketch[], offset: number): Spread {
+  const means: number[] = [];
+  let samplingVar = 0;
+  for (const s of blocks) {
+    if (s.count < 30) continue;
+    const d = summarize(s, offset);
+    const t = trimmedLog(d);
+    if (!Number.isFinite(t.mean)) continue;
+    means.push(t.mean);
+    samplingVar += trimmedLogSe(d.n, t.sd) ** 2;
+  }
+  return spreadFrom(means, samplingVar);
 }
 
 /** True when this tick judges the segments too (on schedule, or while a regression is pending or open). */

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { QuantileSketch } from '@parallax/sketch';
-import { detectRum, RumResult, RumState } from './rum-detect';
-import { rumRanges } from './rum-data';
+import { detectRum, RumResult, RumState, segmentThreshold } from './rum-detect';
+import { computeBaseline, indexRollups, rumRanges } from './rum-data';
 import { blockBootstrapLogSe, buildWindows, excessOverRest, orderStatsCache, survivesBlip, testUnit, UnitTest } from './rum-test';
 import { summarize, trimmedLog } from './dist';
 import { COUNTRY, DAY, DEVICE, loadSeries, MIN, RumSource, T0, testConfig } from './spec-helpers';
-import { mulberry32, normalQuantile } from './stats';
+import { mulberry32, normalQuantile, normalUpperTail } from './stats';
 import type { DetectConfig } from './config';
 
 /** Ticks detectRum every minute from `from` to `to` like the server, returning every result. */
@@ -230,7 +230,13 @@ describe('blip and local rise rules', () => {
       orderStats: orderStatsCache(),
     });
     const earlier = QuantileSketch.mergeAll(long.minutes.filter((m) => m.minute < short.fromMs).map((m) => m.sketch));
-    return { t, blipOnly: survivesBlip(t, short, rc.blipMinutes, rc, 'lcp', 0), withRise: survivesBlip(t, short, rc.blipMinutes, rc, 'lcp', 0, earlier) };
+    return {
+      t,
+      blipOnly: survivesBlip(t, short, rc.blipMinutes, rc, 'lcp', 0),
+      withRise: survivesBlip(t, short, rc.blipMinutes, rc, 'lcp', 0, earlier),
+      // As the detector calls it: with the window's own threshold for a hiccup.
+      full: survivesBlip(t, short, rc.blipMinutes, rc, 'lcp', 0, earlier, 5),
+    };
   }
 
   it('turns down a hiccup after minutes barely slower than the hour before them, which the blip rule alone lets through', () => {
@@ -243,17 +249,39 @@ describe('blip and local rise rules', () => {
   });
 
   it('lets a 20% step through that started 8 minutes ago', () => {
-    const { t, blipOnly, withRise } = judge((i) => (i < 8 ? 1.2 : 1));
+    const { t, blipOnly, withRise, full } = judge((i) => (i < 8 ? 1.2 : 1));
     expect(t.evidenceZ).toBeGreaterThan(5);
     expect(blipOnly).toBe(true);
     expect(withRise).toBe(true);
+    expect(full).toBe(true);
+  });
+
+  it('does not take a step that started 6 minutes ago for a hiccup', () => {
+    // Its slowest minutes are much worse than the rest of the window (4 of whose minutes are
+    // from before the step), but not than the minutes after them.
+    const { t, withRise, full } = judge((i) => (i < 6 ? 1.4 : 1));
+    expect(t.evidenceZ).toBeGreaterThan(5);
+    expect(withRise).toBe(true);
+    expect(full).toBe(true);
+  });
+
+  it('makes slow minutes around a hiccup pass the full test without it', () => {
+    // An ordinary hour; in its last 10 minutes 7 are 16% slower by chance and 3 are a +45% hiccup.
+    const { t, withRise, full } = judge((i) => (i >= 5 && i < 8 ? 1.45 : i < 10 ? 1.16 : 1));
+    expect(t.practical).toBe(true);
+    expect(t.evidenceZ).toBeGreaterThan(5);
+    // Without the hiccup the minutes still rise from the hour before (z above 3) and clear the
+    // blip rule's 3.5, but not the window's own 5.
+    expect(withRise).toBe(true);
+    expect(full).toBe(false);
   });
 
   it('turns down a lone hiccup in either case', () => {
-    const { t, blipOnly, withRise } = judge((i) => (i >= 4 && i < 7 ? 1.6 : 1));
+    const { t, blipOnly, withRise, full } = judge((i) => (i >= 4 && i < 7 ? 1.6 : 1));
     expect(t.practical).toBe(true);
     expect(blipOnly).toBe(false);
     expect(withRise).toBe(false);
+    expect(full).toBe(false);
   });
 });
 
@@ -295,9 +323,61 @@ describe('a segment against the rest of the route', () => {
     expect(asNew.z).toBeGreaterThan(asOld.z);
   });
 
+  it('sets a segment against the route of its own baseline vintage when given', () => {
+    const seg = unit({ log: 0.2, n: 300, nBase: 2000 });
+    const all = unit({ log: 0.05, n: 3000, nBase: 20000 });
+    const fresh = excessOverRest(seg, all)!;
+    // The route's baseline as of the segments' refresh was 3% higher: the route's shift against it is 0.02.
+    const sameVintage = excessOverRest(seg, all, 0.02)!;
+    expect(sameVintage.log - fresh.log).toBeCloseTo(0.03 / (1 - 0.1), 10);
+    expect(sameVintage.z).toBeGreaterThan(fresh.z);
+  });
+
   it('says nothing about a segment that is the whole route, or without the trimmed evidence', () => {
     const all = unit({ log: 0.1, n: 3000, nBase: 20000 });
     expect(excessOverRest(unit({ log: 0.1, n: 2900, nBase: 19000 }), all)).toBeNull();
     expect(excessOverRest({ ...unit({ log: 0.3, n: 300, nBase: 2000 }), baseTrim: undefined }, all)).toBeNull();
+  });
+});
+
+describe('segment threshold and baseline', () => {
+  it('counts crossings of the hour window at every scan, not one look per window', () => {
+    const rc = testConfig().rum;
+    const { z, alpha } = segmentThreshold(rc, 20);
+    // Half the budget per week, Bonferroni over 20 segments: one look per hour window allows
+    // many more false alarms; independent looks at every scan would be a little stricter than
+    // needed (consecutive scans share 55 of 60 minutes).
+    const lookEvery = (minutes: number) => normalQuantile(1 - ((rc.falseAlarmsPerWeek / 2) * minutes) / (7 * rc.dayMinutes) / 20);
+    expect(z).toBeGreaterThan(lookEvery(60) + 0.4);
+    expect(z).toBeLessThan(lookEvery(rc.segmentScanEveryMinutes));
+    expect(z).toBeGreaterThan(5);
+    expect(alpha).toBeCloseTo(20 * normalUpperTail(z), 12);
+    // More segments or more frequent scans: a higher bar.
+    expect(segmentThreshold(rc, 40).z).toBeGreaterThan(z);
+    expect(segmentThreshold({ ...rc, segmentScanEveryMinutes: 1 }, 20).z).toBeGreaterThan(z);
+  });
+
+  it("measures a segment's between-day spread on its trimmed mean, and keeps the route of the segments' vintage", () => {
+    const cfg = testConfig({ rum: { baselineDays: 5 } }).rum;
+    // BR's days alternate 15% slower and faster; the route barely moves.
+    // Days counted back from 6 hours after T0, so each baseline window lies within one of them.
+    const dayOf = (m: number) => Math.floor((T0 + 6 * 60 * MIN - m) / DAY);
+    const source = new RumSource({
+      seed: 7,
+      perMinute: 80,
+      fromMs: T0 - 6 * DAY,
+      dims: [COUNTRY],
+      effect: (m, a) => (a.country === 'BR' ? (dayOf(m) % 2 ? 1.15 : 0.87) : 1),
+    });
+    const index = indexRollups(source.rollupsIn([{ fromMs: T0 - 6 * DAY, toMs: T0, segments: true }]));
+    const b = computeBaseline(index, cfg, T0, 1, undefined, undefined, true);
+    const br = b.segments['country=BR'];
+    expect(br.trimBlockSd).toBeGreaterThan(0.08);
+    expect(b.segments['country=US'].trimBlockSd).toBeLessThan(0.04);
+    expect(b.routeAtSegments).toBeCloseTo(trimmedLog(b.segments.all).mean, 12);
+    // A refresh of the route alone keeps the segments and their route.
+    const later = computeBaseline(index, cfg, T0 + 15 * MIN, 1, undefined, b, false);
+    expect(later.segments['country=BR']).toEqual(br);
+    expect(later.routeAtSegments).toBe(b.routeAtSegments);
   });
 });

@@ -1,5 +1,5 @@
 import { QuantileSketch } from '@parallax/sketch';
-import type { DetectConfig } from './config';
+import type { DetectConfig, RumConfig } from './config';
 import { DistSummary, logOffset, summaryCdf, trimmedLog, trimmedLogSe } from './dist';
 import { countAbove, rumOnset } from './onset';
 import { attributeSegments, detectMixChange, MixChange, SegmentAttribution } from './rum-attribution';
@@ -105,7 +105,7 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
 
   const windowsMinutes = [...rc.recentWindowsMinutes].sort((a, b) => a - b);
   // Half of the false-alarm budget for the whole route (split over its windows), half for the
-  // segments (Benjamini-Hochberg at the shortest window's alpha).
+  // segments (Benjamini-Hochberg, calibrated like the route on crossings of a sliding window).
   const weekMinutes = 7 * rc.dayMinutes;
   const budgetOf = () => rc.falseAlarmsPerWeek / 2 / windowsMinutes.length;
   // The route's verdict: judged every minute on a sliding window, so calibrated on upcrossings.
@@ -113,7 +113,6 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
   const alphaAllOf = (w: number) => normalUpperTail(zAllOf(w));
   // The p75 side (mix analysis, attribution) keeps one look per window length.
   const zP75Of = (w: number) => normalQuantile(1 - budgetOf() * (w / weekMinutes));
-  const alphaSegments = (rc.falseAlarmsPerWeek / 2) * (windowsMinutes[0] / weekMinutes);
 
   // Segments are judged on scan ticks only; other ticks look at the whole route alone.
   const scheduled = isScanTick(rc, now, prev);
@@ -149,6 +148,7 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
             minCurrent: isAll ? rc.minSamples : rc.minSegmentSamples,
             minBaseline: isAll ? rc.minBaselineSamples : rc.minSegmentSamples,
             blockSd: Math.max(baseline.blockSd, isAll || isNew ? 0 : (baseline.segments[key]?.blockSd ?? 0)),
+            trimBlockSd: Math.max(baseline.blockSd, isAll || isNew ? 0 : (baseline.segments[key]?.trimBlockSd ?? baseline.segments[key]?.blockSd ?? 0)),
             zCrit: zCrit(window.windowMinutes),
             cfg: rc,
             metric: series.metric,
@@ -165,16 +165,16 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
 
   const allTests = runTests(['all'], true, zAllOf);
   const ongoing = (t: UnitTest) => isOngoing(windows.get(t.key)!, t.baselineP75, now, rc.ongoingMinutes, rc.ongoingZ);
-  const notBlip = (t: UnitTest) => {
+  const notBlip = (t: UnitTest, zCrit: number) => {
     const ws = windows.get(t.key)!;
     const window = ws.find((w) => w.windowMinutes === t.windowMinutes)!;
-    return survivesBlip(t, window, rc.blipMinutes, rc, series.metric, offset, earlierMinutes(ws, window));
+    return survivesBlip(t, window, rc.blipMinutes, rc, series.metric, offset, earlierMinutes(ws, window), zCrit);
   };
-  const allHits = allTests.filter((t) => t.testable && t.practical && t.evidenceZ >= zAllOf(t.windowMinutes) && ongoing(t) && notBlip(t));
+  const allHits = allTests.filter((t) => t.testable && t.practical && t.evidenceZ >= zAllOf(t.windowMinutes) && ongoing(t) && notBlip(t, zAllOf(t.windowMinutes)));
   // Segments decide the verdict only when the whole route does not; otherwise they only rank,
   // and the analytic error is enough for that (the bootstrap is the expensive part).
   const segKeys = [...windows.keys()].filter((k) => k !== 'all');
-  const zSeg = normalQuantile(1 - alphaSegments / Math.max(1, segKeys.length));
+  const { z: zSeg, alpha: alphaSegments } = segmentThreshold(rc, segKeys.length);
   // A value holding (nearly) the whole dimension is the route again, not a segment.
   const wholeRoute = (t: UnitTest) => !t.isNew && (baseline.segments[t.key]?.share ?? 0) >= 0.95;
   const segTests = runTests(segKeys, allHits.length === 0, () => zSeg).filter((t) => t.testable && !wholeRoute(t));
@@ -189,11 +189,16 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
   // rest of the route too. An hour when everyone is 10% slower (below the route's threshold) is
   // not a regression of its biggest country.
   const allLongest = allTests.find((t) => t.windowMinutes === longest);
+  // The route's shift against its baseline as of the segments' refresh (same clock hours).
+  const allLogAtSegments =
+    allLongest?.baseTrim && baseline.routeAtSegments !== undefined
+      ? allLongest.evidenceLog + allLongest.baseTrim.mean - (baseline.routeAtSegments + levelLog)
+      : allLongest?.evidenceLog;
   const standsOut = (t: UnitTest) => {
-    const x = allLongest && excessOverRest(t, allLongest);
+    const x = allLongest && excessOverRest(t, allLongest, t.isNew ? allLongest.evidenceLog : allLogAtSegments);
     return !x || x.z >= rc.segmentExcessZ;
   };
-  const segHits = segDecisive.filter((t) => t.practical && qByTest.get(t)! <= alphaSegments && ongoing(t) && standsOut(t) && notBlip(t));
+  const segHits = segDecisive.filter((t) => t.practical && qByTest.get(t)! <= alphaSegments && ongoing(t) && standsOut(t) && notBlip(t, zSeg));
 
   const best = (list: UnitTest[]) => list.reduce<UnitTest | undefined>((x, y) => (!x || y.evidenceZ > x.evidenceZ ? y : x), undefined);
   const bestSeg = (list: UnitTest[]) => list.reduce<UnitTest | undefined>((x, y) => (!x || qByTest.get(y)! < qByTest.get(x)! ? y : x), undefined);
@@ -301,6 +306,20 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
     onsetAt: onsetAt ?? null,
     state: { streak, active, unit, onsetAt, baseline },
   };
+}
+
+/**
+ * The segments' threshold: half the false-alarm budget, over `segments` tests of the longest
+ * window at every scan. Consecutive scans share most of that window, so the threshold counts
+ * crossings per scan like the route's per minute (one look per window would allow several times
+ * the budget); `alpha` is the Benjamini-Hochberg level whose Bonferroni bound is that z.
+ */
+export function segmentThreshold(rc: RumConfig, segments: number): { z: number; alpha: number } {
+  const scanEvery = Math.max(1, rc.segmentScanEveryMinutes);
+  const families = Math.max(1, segments);
+  const perScan = ((rc.falseAlarmsPerWeek / 2) * scanEvery) / (7 * rc.dayMinutes);
+  const z = slidingWindowZ(perScan / families, Math.max(...rc.recentWindowsMinutes) / scanEvery);
+  return { z, alpha: families * normalUpperTail(z) };
 }
 
 const shifted = (t: { mean: number; sd: number }, by: number) => ({ mean: t.mean + by, sd: t.sd });

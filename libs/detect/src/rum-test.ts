@@ -91,6 +91,8 @@ export interface TestArgs {
   minCurrent: number;
   minBaseline: number;
   blockSd: number;
+  /** Between-day spread of the trimmed log mean (blockSd when not given). */
+  trimBlockSd?: number;
   /** z the test must reach; the bootstrap only runs when the analytic z gets near it. */
   zCrit: number;
   cfg: RumConfig;
@@ -163,7 +165,7 @@ export function testUnit(a: TestArgs): UnitTest {
   if (tc && base.trim && Number.isFinite(tc.mean) && Number.isFinite(base.trim.mean)) {
     result.baseTrim = base.trim;
     result.evidenceLog = tc.mean - base.trim.mean;
-    result.evidenceOtherSe = Math.sqrt(trimmedLogSe(base.n, base.trim.sd) ** 2 + (base.extraVar ?? 0) + a.blockSd * a.blockSd);
+    result.evidenceOtherSe = Math.sqrt(trimmedLogSe(base.n, base.trim.sd) ** 2 + (base.extraVar ?? 0) + (a.trimBlockSd ?? a.blockSd) ** 2);
     result.evidenceSe = Math.hypot(trimmedLogSe(cur.n, tc.sd), result.evidenceOtherSe);
     result.evidenceZ = result.evidenceLog / result.evidenceSe;
     result.evidenceP = normalUpperTail(result.evidenceZ);
@@ -182,6 +184,9 @@ export function testUnit(a: TestArgs): UnitTest {
  * of 4 or more there when it opens; a hiccup on top of ordinary noise keeps 2 to 3.
  */
 const SUSTAINED_Z = 3.5;
+/** The worst minutes are a hiccup when they are this much worse than the minutes after them (z). */
+const HICCUP_Z = 2.5;
+const HICCUP_AFTER_MINUTES = 2;
 
 /**
  * True when the change of a test is not carried by a blip: without the window's worst
@@ -193,6 +198,10 @@ const SUSTAINED_Z = 3.5;
  * before. An hour that is a few percent slower than the baseline all along (the day's level
  * mis-estimated, network weather) plus a hiccup passes the other checks and is not a regression
  * starting now; this comparison has no day-to-day term, so a real step is clearer here, not less.
+ *
+ * With `zCrit` (the test's own threshold), a window whose worst minutes are a hiccup (worse than
+ * the minutes after them by HICCUP_Z) must reach zCrit without them: an ordinary hour with a chance run of slow
+ * minutes around a hiccup is not a regression, and a step outlasts the hiccup either way.
  */
 export function survivesBlip(
   t: UnitTest,
@@ -202,6 +211,7 @@ export function survivesBlip(
   metric: RumMetric,
   offset: number,
   earlier?: QuantileSketch,
+  zCrit = 0,
 ): boolean {
   if (blipMinutes <= 0 || !t.testable) return true;
   const byMinute = new Map(window.minutes.map((m) => [m.minute, m.sketch]));
@@ -225,14 +235,29 @@ export function survivesBlip(
   }
   const from = first + worstStart * MINUTE_MS;
   const to = from + len * MINUTE_MS;
-  const rest = QuantileSketch.mergeAll(window.minutes.filter((m) => m.minute < from || m.minute >= to).map((m) => m.sketch));
+  const inBlip = (m: { minute: number }) => m.minute >= from && m.minute < to;
+  const rest = QuantileSketch.mergeAll(window.minutes.filter((m) => !inBlip(m)).map((m) => m.sketch));
   if (rest.count === 0) return false;
   const cur = summarize(rest, offset);
   if (!isPractical(cur.p75, t.baselineP75, cfg, metric, t.segment.dim !== 'all')) return false;
   if (t.baseTrim) {
     const tc = trimmedLog(cur);
     const seCur = trimmedLogSe(cur.n, tc.sd);
-    if ((tc.mean - t.baseTrim.mean) / Math.hypot(seCur, t.evidenceOtherSe) < SUSTAINED_Z) return false;
+    // Taking out the worst minutes of a step leaves its weaker minutes: SUSTAINED_Z allows for
+    // that. When those minutes were a hiccup, clearly worse than the rest, what is left is an
+    // unbiased look at the window and must pass the full test on its own.
+    let need = SUSTAINED_Z;
+    const after = window.minutes.filter((m) => m.minute >= to);
+    if (zCrit > need && after.length >= HICCUP_AFTER_MINUTES) {
+      // Against the minutes after it only: a step that started inside the window is worse than
+      // the minutes before it too, but not than the ones after.
+      const blip = summarize(QuantileSketch.mergeAll(window.minutes.filter(inBlip).map((m) => m.sketch)), offset);
+      const later = summarize(QuantileSketch.mergeAll(after.map((m) => m.sketch)), offset);
+      const tb = trimmedLog(blip);
+      const tl = trimmedLog(later);
+      if ((tb.mean - tl.mean) / Math.hypot(trimmedLogSe(blip.n, tb.sd), trimmedLogSe(later.n, tl.sd)) >= HICCUP_Z) need = zCrit;
+    }
+    if ((tc.mean - t.baseTrim.mean) / Math.hypot(seCur, t.evidenceOtherSe) < need) return false;
     if (!earlier || earlier.count < cfg.minSamples || cfg.localRiseZ <= 0) return true;
     const earlierSummary = summarize(earlier, offset);
     const before = trimmedLog(earlierSummary);
@@ -248,14 +273,15 @@ export function survivesBlip(
  * values of its dimension), from the segment's test and the route's test of the same window.
  * The rest is read off the route by shares (trimmed means mix about linearly); the day's level
  * and the between-day spread are shared by both sides and cancel, so the error is sampling only.
+ * `allLog` is the route's shift against a baseline of the segment's vintage (the route's own by default).
  * Null when either side has no trimmed evidence or the segment is (nearly) the whole route.
  */
-export function excessOverRest(seg: UnitTest, all: UnitTest): { log: number; z: number } | null {
+export function excessOverRest(seg: UnitTest, all: UnitTest, allLog = all.evidenceLog): { log: number; z: number } | null {
   if (!seg.baseTrim || !all.baseTrim || !seg.testable || !all.testable) return null;
   const share = seg.nCurrent / all.nCurrent;
   const nRest = all.nCurrent - seg.nCurrent;
   if (!(share > 0 && share < 0.95) || nRest <= 0) return null;
-  const log = (seg.evidenceLog - all.evidenceLog) / (1 - share);
+  const log = (seg.evidenceLog - allLog) / (1 - share);
   const curVar = (t: UnitTest) => Math.max(0, t.evidenceSe ** 2 - t.evidenceOtherSe ** 2);
   let v = curVar(seg) + (curVar(all) * all.nCurrent) / nRest;
   // A new release is compared with the route's own baseline: that side cancels too.
