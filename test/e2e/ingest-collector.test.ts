@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pseudonymiseSession } from '@parallax/privacy';
 import { QuantileSketch } from '@parallax/sketch';
 import { BeaconRepository, partitionName } from '../../apps/server/src/ingest/beacon.repository';
+import { IngestService, isRowRefused } from '../../apps/server/src/ingest/ingest.service';
 import { RetentionService } from '../../apps/server/src/ingest/retention.service';
 import { RollupRepository } from '../../apps/server/src/ingest/rollup.repository';
 import { RollupService } from '../../apps/server/src/ingest/rollup.service';
@@ -127,6 +128,20 @@ describe('the beacon collector over real HTTP', () => {
     const [row] = await rowsOf(odd.pageViewId);
     expect(row).toMatchObject({ release: 'v1beta', synthetic_run_id: 'run\ufffd', events: [{ name: 'buy', props: { k: 'x\ufffdy' } }], attribution: { lcpElement: 'img' } });
     expect(await rowsOf(normal.pageViewId)).toHaveLength(1);
+  });
+
+  it('commits the rest of a group-commit batch when PostgreSQL refuses one row in it', async () => {
+    // A row that got past every check and still is not storable (here a NUL, which the collector
+    // would have cleaned): only its write fails, and it fails as refused data, not as an outage.
+    const writer = server.app.get(IngestService).writer;
+    const now = new Date();
+    const ids = Array.from({ length: 12 }, (_, i) => `pvsplit${i}${randomId(rand, 10)}`);
+    const rows = ids.map((id, i) => storedRow(site.id, now, id, 0, i === 5 ? { route: '/bad\u0000route' } : {}));
+    const results = await Promise.allSettled(rows.map((r) => writer.write(r)));
+    expect(results.map((r) => r.status)).toEqual(ids.map((_, i) => (i === 5 ? 'rejected' : 'fulfilled')));
+    expect(isRowRefused((results[5] as PromiseRejectedResult).reason)).toBe(true);
+    const stored = await server.dataSource.query('SELECT page_view_id FROM beacons WHERE page_view_id = ANY($1)', [ids]);
+    expect(stored.map((r: { page_view_id: string }) => r.page_view_id).sort()).toEqual(ids.filter((_, i) => i !== 5).sort());
   });
 
   it('answers CORS preflights and echoes the origin on every answer', async () => {

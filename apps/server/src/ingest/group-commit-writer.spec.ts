@@ -40,6 +40,42 @@ describe('GroupCommitWriter', () => {
     expect(writer.pending).toBe(0);
   });
 
+  it('commits the rest of a batch that the database refused for one item, and fails only that one', async () => {
+    const committed: number[] = [];
+    let flushes = 0;
+    const refused = Object.assign(new Error('invalid input'), { code: '22P02' });
+    const writer = new GroupCommitWriter<number>(
+      async (items) => {
+        flushes++;
+        if (items.includes(13)) throw refused;
+        committed.push(...items);
+      },
+      { ...options, isItemError: (e) => (e as { code?: string }).code === '22P02' },
+    );
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => writer.write(10 + i)));
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+    expect(results[3]).toEqual({ status: 'rejected', reason: refused });
+    expect(committed.sort((a, b) => a - b)).toEqual([10, 11, 12, 14, 15, 16, 17, 18, 19]);
+    // Halving finds one bad item among 10 in a few flushes, not one per item.
+    expect(flushes).toBeLessThanOrEqual(9);
+    await writer.drain();
+    expect(writer.pending).toBe(0);
+  });
+
+  it('does not split a batch when the database itself failed', async () => {
+    let flushes = 0;
+    const writer = new GroupCommitWriter<number>(
+      async () => {
+        flushes++;
+        throw new Error('connection refused');
+      },
+      { ...options, isItemError: (e) => (e as { code?: string }).code === '22P02' },
+    );
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => writer.write(i)));
+    expect(results.every((r) => r.status === 'rejected')).toBe(true);
+    expect(flushes).toBe(1);
+  });
+
   it('refuses writes beyond maxPending instead of growing without bound', async () => {
     const writer = new GroupCommitWriter<number>(() => new Promise(() => undefined), { ...options, maxPending: 30 });
     const accepted = Array.from({ length: 30 }, (_, i) => writer.write(i));

@@ -15,6 +15,12 @@ export interface GroupCommitOptions {
   maxPending: number;
   /** Flushes in flight at once (each holds one database connection). */
   maxConcurrentFlushes: number;
+  /**
+   * True when a failed flush was refused for its contents (a row the database would not take),
+   * not for the database itself: the batch is then split and retried in halves, so only the
+   * offending items fail and the others in the batch are still committed.
+   */
+  isItemError?: (error: unknown) => boolean;
 }
 
 interface Pending<T> {
@@ -106,16 +112,29 @@ export class GroupCommitWriter<T> {
 
   private async run(batch: Pending<T>[]): Promise<void> {
     try {
-      await this.flush(batch.map((p) => p.item));
-      for (const p of batch) p.resolve();
-    } catch (error) {
-      for (const p of batch) p.reject(error);
+      await this.flushOrSplit(batch);
     } finally {
       this.inFlight--;
       this.pendingCount -= batch.length;
       // Whatever queued up while this flush ran goes out now rather than after another delay.
       this.pump(true);
       if (this.pendingCount === 0) for (const w of this.idleWaiters.splice(0)) w();
+    }
+  }
+
+  /** Flushes a batch and settles its items; a batch refused for an item is retried in halves (on the same connection slot). */
+  private async flushOrSplit(batch: Pending<T>[]): Promise<void> {
+    try {
+      await this.flush(batch.map((p) => p.item));
+      for (const p of batch) p.resolve();
+    } catch (error) {
+      if (batch.length > 1 && this.options.isItemError?.(error)) {
+        const half = Math.ceil(batch.length / 2);
+        await this.flushOrSplit(batch.slice(0, half));
+        await this.flushOrSplit(batch.slice(half));
+      } else {
+        for (const p of batch) p.reject(error);
+      }
     }
   }
 }

@@ -52,6 +52,8 @@ export class IngestService implements OnApplicationShutdown {
       maxDelayMs: 2,
       maxPending: 20_000,
       maxConcurrentFlushes: Math.max(1, Math.min(4, config.dbPoolSize - 2)),
+      // One row PostgreSQL refuses (bad data, a constraint) must not fail other clients' beacons in its batch.
+      isItemError: isRowRefused,
     });
   }
 
@@ -87,11 +89,19 @@ export class IngestService implements OnApplicationShutdown {
     });
 
     try {
-      await (rows.length === 1 ? this.writer.write(rows[0]) : Promise.all(rows.map((row) => this.writer.write(row))));
+      if (rows.length === 1) await this.writer.write(rows[0]);
+      else await this.writeAll(rows);
     } catch (error) {
       if (error instanceof WriterOverloadedError) {
         this.metrics.beaconsRejected.inc({ reason: 'overloaded' });
         throw new DomainError('unavailable', error.message, undefined, error.retryAfterSeconds);
+      }
+      if (error instanceof RefusedRowsError || isRowRefused(error)) {
+        const refused = error instanceof RefusedRowsError ? error.indices : [0];
+        this.metrics.beaconsRejected.inc({ reason: 'invalid' }, refused.length);
+        this.logger.warn({ msg: 'beacon refused by the database', code: (error instanceof RefusedRowsError ? error.cause : error as { code?: string }).code });
+        const which = rows.length > 1 ? `beacons ${refused.join(', ')} could not be stored as sent (the others were)` : 'the beacon could not be stored as sent';
+        throw new DomainError('validation_failed', `body: ${which}; the database refused their values`, { field: 'body' });
       }
       this.metrics.beaconsRejected.inc({ reason: 'database' });
       this.logger.warn({ msg: 'beacon batch not stored', error: (error as Error).message });
@@ -100,6 +110,24 @@ export class IngestService implements OnApplicationShutdown {
     this.aggregator.addSoon(rows);
     this.metrics.beaconsStored.inc(rows.length);
     return { stored: rows.length, allowOrigin: request.origin };
+  }
+
+  /**
+   * Writes the beacons of one request. When the database refuses some of them for their values,
+   * the others are still stored and counted (the writer commits them apart), and the refused
+   * ones are named; any other failure fails the request as before.
+   */
+  private async writeAll(rows: BeaconRow[]): Promise<void> {
+    const results = await Promise.allSettled(rows.map((row) => this.writer.write(row)));
+    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [i] : []));
+    if (failed.length === 0) return;
+    const reasons = failed.map((i) => (results[i] as PromiseRejectedResult).reason as unknown);
+    const other = reasons.find((e) => !isRowRefused(e));
+    if (other !== undefined) throw other;
+    const stored = rows.filter((_, i) => results[i].status === 'fulfilled');
+    this.aggregator.addSoon(stored);
+    this.metrics.beaconsStored.inc(stored.length);
+    throw new RefusedRowsError(failed, reasons[0] as { code?: string });
   }
 
   private parseBody(body: unknown): Beacon[] {
@@ -127,5 +155,21 @@ export class IngestService implements OnApplicationShutdown {
   /** Everything acknowledged is already committed; this waits for writes still in flight at shutdown. */
   async onApplicationShutdown(): Promise<void> {
     await this.writer.close();
+  }
+}
+
+/** A PostgreSQL error about the rows themselves (SQLSTATE class 22 data exception, 23 integrity constraint), not the database. */
+export function isRowRefused(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.length === 5 && (code.startsWith('22') || code.startsWith('23'));
+}
+
+/** Some beacons of a request were refused by the database for their values; the others were stored. */
+class RefusedRowsError extends Error {
+  constructor(
+    readonly indices: number[],
+    override readonly cause: { code?: string },
+  ) {
+    super(`beacons ${indices.join(', ')} refused`);
   }
 }

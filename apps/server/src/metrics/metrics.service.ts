@@ -26,7 +26,7 @@ export class MetricsService {
   });
   readonly beaconsRejected = new Counter({
     name: 'parallax_beacons_rejected_total',
-    help: 'Beacons refused after validation, by reason (overloaded, database)',
+    help: 'Beacons refused after validation, by reason (overloaded, database, invalid: values the database refused)',
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
