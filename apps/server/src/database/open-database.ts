@@ -31,7 +31,7 @@ export async function openDatabase(config: AppConfig, log: (message: string) => 
   let embedded: EmbeddedDatabase | undefined;
   let url = config.databaseUrl;
   if (!url) {
-    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, log });
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, log, ownProcessGroup: true });
     await ensureDatabase(embedded.url, EMBEDDED_DATABASE);
     url = embedded.url.replace(/\/postgres$/, `/${EMBEDDED_DATABASE}`);
   }
