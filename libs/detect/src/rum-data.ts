@@ -232,8 +232,9 @@ function segmentBaselines(index: Map<string, SegmentMinutes>, blocks: TimeRange[
     const sketch = QuantileSketch.mergeAll(parts);
     if (sketch.count === 0) continue;
     merged.set(key, sketch);
-    spread.set(key, pooledSd(spreadOf(parts, offset), routeSd));
-    trimSpread.set(key, pooledSd(trimSpreadOf(parts, offset), routeSd));
+    const summaries = parts.map((p) => summarize(p, offset));
+    spread.set(key, pooledSd(spreadOfSummaries(summaries, p75Estimate(offset)), routeSd));
+    trimSpread.set(key, pooledSd(spreadOfSummaries(summaries, trimEstimate), routeSd));
     byDim.set(entry.segment.dim, [...(byDim.get(entry.segment.dim) ?? []), key]);
   }
   const segments: Record<string, SegmentBaseline> = {};
@@ -318,36 +319,41 @@ function pooledSd(s: Spread, prior: number): number {
 }
 const PRIOR_DF = 4;
 
-/** Spread of ln p75 between blocks beyond sampling (hours of the trailing day, or days). */
-function spreadOf(blocks: QuantileSketch[], offset: number): Spread {
+/** One block's estimate of a log location and its sampling error. */
+type Estimate = (d: DistSummary) => { log: number; se: number };
+
+/** ln p75 (what the p75 side of the tests uses). */
+const p75Estimate =
+  (offset: number): Estimate =>
+  (d) => ({ log: Math.log(d.p75 + offset), se: p75LogSe(d.n, d.logSlope) });
+
+/**
+ * The trimmed log mean (what the verdicts rest on). It is about 1.75 times as efficient as ln p75,
+ * so less of a segment's day-to-day movement hides in the sampling term: the spread of p75 would
+ * understate what the trimmed mean is judged against.
+ */
+const trimEstimate: Estimate = (d) => {
+  const t = trimmedLog(d);
+  return { log: t.mean, se: trimmedLogSe(d.n, t.sd) };
+};
+
+/** Spread of an estimate between blocks beyond sampling (hours of the trailing day, or days). */
+function spreadOfSummaries(blocks: DistSummary[], estimate: Estimate): Spread {
   const logs: number[] = [];
   let samplingVar = 0;
-  for (const s of blocks) {
-    if (s.count < 30) continue;
-    const v = logP75(s, offset);
+  for (const d of blocks) {
+    if (d.n < 30) continue;
+    const v = estimate(d);
+    if (!Number.isFinite(v.log)) continue;
     logs.push(v.log);
     samplingVar += v.se * v.se;
   }
   return spreadFrom(logs, samplingVar);
 }
 
-/**
- * Spread of the trimmed log mean between blocks beyond sampling. It is about 1.75 times as
- * efficient as ln p75, so less of a segment's day-to-day movement hides in the sampling term and
- * the spread of p75 would understate what the trimmed mean is judged against.
- */
-function trimSpreadOf(blocks: QuantileSketch[], offset: number): Spread {
-  const means: number[] = [];
-  let samplingVar = 0;
-  for (const s of blocks) {
-    if (s.count < 30) continue;
-    const d = summarize(s, offset);
-    const t = trimmedLog(d);
-    if (!Number.isFinite(t.mean)) continue;
-    means.push(t.mean);
-    samplingVar += trimmedLogSe(d.n, t.sd) ** 2;
-  }
-  return spreadFrom(means, samplingVar);
+/** Spread of ln p75 between blocks beyond sampling. */
+function spreadOf(blocks: QuantileSketch[], offset: number): Spread {
+  return spreadOfSummaries(blocks.map((s) => summarize(s, offset)), p75Estimate(offset));
 }
 
 /** True when this tick judges the segments too (on schedule, or while a regression is pending or open). */
