@@ -124,6 +124,15 @@ export class RollupRepository {
     });
   }
 
+  /**
+   * Minutes before `before` that hold uncompacted fragments: written after their minute was
+   * reconciled (a flush retried after an outage, a replica catching up), so nothing checked them.
+   */
+  async lateMinutes(before: Date, max = 1_000): Promise<number[]> {
+    const { rows } = await this.pool.query<{ minute: Date }>(`SELECT DISTINCT minute FROM rollups WHERE part <> 0 AND minute < $1 ORDER BY minute LIMIT $2`, [before, max]);
+    return rows.map((r) => r.minute.getTime());
+  }
+
   /** Beacons counted by the rollups per site, source and minute in [from, to). */
   async beaconCounts(from: Date, to: Date): Promise<{ siteId: string; source: Source; minute: number; count: number }[]> {
     const { rows } = await this.pool.query<{ site_id: string; source: Source; minute: Date; count: string }>(

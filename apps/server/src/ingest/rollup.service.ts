@@ -71,6 +71,9 @@ export class RollupService implements OnModuleInit, OnApplicationShutdown {
         const closedBefore = new Date(Math.floor((nowMs - ROLLUP_GRACE_MS) / MINUTE_MS) * MINUTE_MS);
         const from = this.reconciledUntilMs === undefined ? closedBefore.getTime() - STARTUP_RECONCILE_LOOKBACK_MS : this.reconciledUntilMs - MINUTE_MS;
         await this.reconcile(new Date(from), closedBefore);
+        // Fragments that reached minutes reconciled by an earlier pass would be compacted into
+        // them unchecked: after a long outage, a retried flush counted a minute twice.
+        for (const minute of await this.rollups.lateMinutes(new Date(from))) await this.reconcile(new Date(minute), new Date(minute + MINUTE_MS));
         this.reconciledUntilMs = closedBefore.getTime();
         await this.rollups.compactBefore(closedBefore);
       });
