@@ -1,7 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
+import { freePort } from '@parallax/db';
+import { IncidentRepository } from '../../apps/server/src/correlation/incident.repository';
+import { IncidentViewsService } from '../../apps/server/src/correlation/incident-views.service';
 import { DomainEvents } from '../../apps/server/src/live/domain-events';
 import { json } from '../support/json';
+import { spawnServer, type ServerProcess } from '../support/process';
 import { startTestServer, type TestServer } from '../support/server';
 
 /** Two server replicas on one database, as behind a load balancer. */
@@ -62,5 +69,81 @@ describe('two server replicas on one PostgreSQL', () => {
     sockets.push(client);
     const error = await new Promise<Error>((resolve) => client.on('connect_error', resolve));
     expect(error.message).toBe('unauthorized');
+  });
+});
+
+/** The same across OS processes: a replica started from the build output, as a second container would be. */
+describe('a replica in another process on the same PostgreSQL', () => {
+  let a: TestServer;
+  let b: ServerProcess | undefined;
+  let bUrl: string;
+  let siteId: string;
+  const dataDir = mkdtempSync(join(tmpdir(), 'parallax-replica-'));
+  const sockets: Socket[] = [];
+
+  const connect = async (url: string, token: string) => {
+    const client = io(url, { auth: { token }, transports: ['websocket'], reconnection: false });
+    sockets.push(client);
+    await new Promise<void>((resolve, reject) => client.on('connect', () => resolve()).on('connect_error', reject));
+    expect(await client.emitWithAck('subscribe', { siteId })).toEqual({ ok: true, siteId });
+    return client;
+  };
+  const next = (client: Socket, event: string, id: string) =>
+    Promise.race([
+      new Promise<{ id: string; status: string }>((resolve) => client.on(event, (payload) => payload.id === id && resolve(payload))),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no ${event} within 3 s`)), 3_000)),
+    ]);
+
+  beforeAll(async () => {
+    a = await startTestServer({ PARALLAX_DETECT_LOOP_MS: '60000' });
+    b = spawnServer({
+      PORT: String(await freePort()),
+      HOST: '127.0.0.1',
+      DATABASE_URL: a.databaseUrl,
+      PARALLAX_DATA_DIR: dataDir,
+      PARALLAX_ADMIN_TOKEN: a.adminToken,
+      PARALLAX_JOURNEYS_DIR: 'none',
+      PARALLAX_LOCAL_AGENT: 'false',
+      PARALLAX_DETECT_LOOP_MS: '60000',
+    });
+    bUrl = (await b.waitFor(/"msg":"Parallax is running","url":"([^"]+)"/, 60_000))[1].replace('localhost', '127.0.0.1');
+    siteId = (await json(await a.api('/api/sites', { method: 'POST', json: { name: 'Two processes' } }))).id;
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.disconnect();
+    if (b && b.proc.exitCode === null) b.proc.kill('SIGTERM');
+    await b?.exited;
+    await a?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('delivers an incident opened in one process to a client of the other, and its acknowledgement back', async () => {
+    const onB = await connect(bUrl, a.adminToken);
+    const onA = await connect(a.url, a.adminToken);
+    // Give both adapters' LISTEN a moment to be in place.
+    await new Promise((r) => setTimeout(r, 300));
+    // Opened by process A as its detector does: the row, then the event with its view.
+    const row = await a.app.get(IncidentRepository).open({
+      siteId,
+      route: '/checkout',
+      metric: 'lcp',
+      label: 'rum_only',
+      summary: 'LCP p75 +32% on /checkout',
+      onsetAt: new Date(Date.now() - 600_000),
+      evidence: {},
+      segments: [],
+      locations: [],
+      suspectedDeploymentId: null,
+    });
+    expect(row).not.toBeNull();
+    const opened = next(onB, 'incident.opened', row!.id);
+    a.app.get(DomainEvents).emit('incident.opened', await a.app.get(IncidentViewsService).view(row!));
+    await expect(opened).resolves.toMatchObject({ id: row!.id, status: 'open' });
+
+    // Acknowledged through process B's REST API: the client of process A hears of it.
+    const updated = next(onA, 'incident.updated', row!.id);
+    const ack = await fetch(`${bUrl}/api/incidents/${row!.id}/acknowledge`, { method: 'POST', headers: { authorization: `Bearer ${a.adminToken}` } });
+    expect(ack.status).toBe(200);
+    await expect(updated).resolves.toMatchObject({ id: row!.id, status: 'acknowledged' });
   });
 });
