@@ -44,6 +44,8 @@ export interface SyntheticLocationEvidence {
   nRecent: number;
   nBaseline: number;
   changePct: number | null;
+  /** Smallest change of the median it could see, percent (null before it has 3 baseline runs; absent in older verdicts). */
+  minDetectableChangePct?: number | null;
 }
 
 /** Numbers behind a synthetic verdict: per location, with the run counts each location needs. */
@@ -55,6 +57,8 @@ export interface SyntheticDetectionEvidence {
   recentWindowMinutes: number;
   baselineMinutes: number;
   locations: SyntheticLocationEvidence[];
+  /** Smallest change the series could flag, percent (null when no location can tell yet; absent in older verdicts). */
+  minDetectableChangePct?: number | null;
 }
 
 interface VerdictBase {

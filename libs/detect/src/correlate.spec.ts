@@ -54,6 +54,7 @@ function synth(over: Partial<SyntheticSeriesResult> = {}): SyntheticSeriesResult
     locations: [],
     onsetAt: T0 - 12 * MIN,
     changePct: 28,
+    minDetectableChangePct: 12,
     ...over,
   };
 }

@@ -167,3 +167,43 @@ describe('failing journeys', () => {
     expect(T0 + recovered * MIN).toBeLessThanOrEqual(fixedAt + 16 * MIN);
   });
 });
+
+describe('the smallest change a synthetic series can see', () => {
+  const from = T0 - 8 * 60 * MIN;
+  const at = (runs: SyntheticRun[], now: number) => {
+    const range = syntheticRange(cfg, now);
+    return detectSynthetic(runs.filter((x) => x.at >= range.fromMs && x.at < range.toMs), cfg, now).series[0];
+  };
+
+  it('grows with the noise of the locations and never goes below the practical threshold', () => {
+    const quiet = at(syntheticRuns({ seed: 11, fromMs: from, toMs: T0, locations: LOCS, sigma: 0.05 }), T0);
+    const noisy = at(syntheticRuns({ seed: 11, fromMs: from, toMs: T0, locations: LOCS, sigma: 0.15 }), T0);
+    expect(quiet.status).toBe('ok');
+    expect(quiet.minDetectableChangePct).toBeGreaterThanOrEqual(cfg.synthetic.minEffectPct);
+    expect(quiet.minDetectableChangePct).toBeLessThan(25);
+    expect(noisy.minDetectableChangePct!).toBeGreaterThan(2 * quiet.minDetectableChangePct!);
+    expect(quiet.locations.every((l) => l.minDetectableChangePct !== null)).toBe(true);
+    // A flat baseline is not noiseless: the practical threshold is the floor.
+    const flat = at(syntheticRuns({ seed: 11, fromMs: from, toMs: T0, locations: LOCS, sigma: 0 }), T0);
+    expect(flat.minDetectableChangePct).toBe(cfg.synthetic.minEffectPct);
+  });
+
+  it('is what a step of about that size at every location gets detected at', () => {
+    const reach = at(syntheticRuns({ seed: 12, fromMs: from, toMs: T0, locations: LOCS }), T0).minDetectableChangePct!;
+    const step = (factor: number) =>
+      run(syntheticRuns({ seed: 12, fromMs: from, toMs: T0 + 60 * MIN, locations: LOCS, factor: (t) => (t >= T0 + 5 * MIN ? factor : 1) }), T0, T0 + 60 * MIN).some(
+        (r) => r.series[0].status === 'regressed',
+      );
+    expect(step(1 + (1.3 * reach) / 100)).toBe(true);
+    expect(step(1 + (0.5 * reach) / 100)).toBe(false);
+  });
+
+  it('is told for a thin location from its baseline, and is unknown without one', () => {
+    // Runs every 20 minutes: too few recent runs to judge, but the baseline says what it could see.
+    const thin = at(syntheticRuns({ seed: 13, fromMs: from, toMs: T0, locations: ['local'], intervalMin: 20 }), T0);
+    expect(thin.status).toBe('insufficient');
+    expect(thin.minDetectableChangePct).toBeGreaterThanOrEqual(cfg.synthetic.localMinEffectPct);
+    const fresh = at(syntheticRuns({ seed: 13, fromMs: T0 - 10 * MIN, toMs: T0, locations: ['local'] }), T0);
+    expect(fresh.minDetectableChangePct).toBeNull();
+  });
+});

@@ -1,7 +1,7 @@
 import type { DetectConfig, SyntheticConfig } from './config';
 import { runsOnset } from './onset';
 import { MINUTE_MS } from './rum-data';
-import { finiteOrNull, mad, mannWhitneyGreater, median } from './stats';
+import { finiteOrNull, mad, mannWhitneyGreater, median, normalQuantile } from './stats';
 import type { DetectStatus, SyntheticRun, TimeRange } from './types';
 
 /** Per route x metric x location memory of the synthetic detector (plain JSON). */
@@ -34,6 +34,12 @@ export interface LocationVerdict {
   practical: boolean;
   regressed: boolean;
   onsetAt: number | null;
+  /**
+   * Smallest change of the median (percent) this location's noise lets it see with the recent
+   * runs it has or needs, at the configured power; never below the practical threshold. null
+   * without at least 3 baseline runs.
+   */
+  minDetectableChangePct: number | null;
 }
 
 /** Verdict for one route x metric over all locations. */
@@ -49,6 +55,11 @@ export interface SyntheticSeriesResult {
   onsetAt: number | null;
   /** Median over the regressed locations (or all testable ones) of their change, percent (null: none testable). */
   changePct: number | null;
+  /**
+   * Smallest change the series could flag: the one seen by as many locations as a global verdict
+   * needs, or by the only location (at least the local threshold); null when no location can tell.
+   */
+  minDetectableChangePct: number | null;
 }
 
 /** A journey step failing (errors, not slowness) at enough locations, enough times in a row. */
@@ -95,14 +106,14 @@ export function detectSynthetic(runs: SyntheticRun[], cfg: DetectConfig, now: nu
   const nextState: SyntheticState = { locations: {} };
   const series: SyntheticSeriesResult[] = [];
   for (const list of groups.values()) {
-    series.push(detectSeries(list, sc, now, state, nextState));
+    series.push(detectSeries(list, sc, now, state, nextState, cfg.rum.power));
   }
   const failures = detectFailures(runs, sc, now, state?.failing ?? {});
   nextState.failing = Object.fromEntries(failures.filter((f) => f.status === 'failing').map((f) => [f.route, { onsetAt: f.onsetAt ?? now }]));
   return { series, failures, state: nextState };
 }
 
-function detectSeries(list: SyntheticRun[], sc: SyntheticConfig, now: number, state: SyntheticState | undefined, next: SyntheticState): SyntheticSeriesResult {
+function detectSeries(list: SyntheticRun[], sc: SyntheticConfig, now: number, state: SyntheticState | undefined, next: SyntheticState, power: number): SyntheticSeriesResult {
   const { route, metric } = list[0];
   const byLocation = new Map<string, SyntheticRun[]>();
   for (const r of list) {
@@ -113,7 +124,7 @@ function detectSeries(list: SyntheticRun[], sc: SyntheticConfig, now: number, st
   const verdicts: (Judged & { prev?: SyntheticLocationState })[] = [];
   for (const [location, locRuns] of [...byLocation].sort((a, b) => a[0].localeCompare(b[0]))) {
     const prev = state?.locations[`${route}|${metric}|${location}`];
-    verdicts.push({ ...judgeLocation(location, locRuns, sc, now, metric, prev), prev });
+    verdicts.push({ ...judgeLocation(location, locRuns, sc, now, metric, prev, power), prev });
   }
   const weak = verdicts.filter((v) => v.weak);
   const strong = verdicts.filter((v) => v.strong);
@@ -141,12 +152,30 @@ function detectSeries(list: SyntheticRun[], sc: SyntheticConfig, now: number, st
       baselineMedian: finiteOrNull(v.baselineMedian),
       recentMedian: finiteOrNull(v.recentMedian),
       changePct: finiteOrNull(v.changePct),
+      minDetectableChangePct: finiteOrNull(v.minDetectableChangePct),
     })),
+    minDetectableChangePct: seriesMinDetectable(verdicts.map((v) => v.minDetectableChangePct), sc),
     // The median location onset: one location's noisy early estimate should not move it.
     onsetAt: onsets.length ? median(onsets) : null,
     changePct: changes.length ? median(changes) : null,
   };
 }
+
+/** The k-th smallest location reach, k = locations a global verdict needs; one location alone needs the local threshold. */
+function seriesMinDetectable(perLocation: number[], sc: SyntheticConfig): number | null {
+  const known = perLocation.filter(Number.isFinite).sort((a, b) => a - b);
+  if (known.length === 0) return null;
+  if (known.length < sc.globalMinLocations) return Math.max(known[0], sc.localMinEffectPct);
+  return known[sc.globalMinLocations - 1];
+}
+
+/** Robust log-scale noise of a location's baseline: 1.4826 x MAD estimates sigma, floored so a flat baseline is not noiseless. */
+function robustSigma(logB: number[], medB: number): number {
+  return Math.max(1.4826 * mad(logB, medB), 0.01);
+}
+
+/** Standard error of the shift of log medians (1.2533: the median's factor over the mean's). */
+const medianShiftSe = (sigma: number, nRecent: number, nBaseline: number) => 1.2533 * sigma * Math.sqrt(1 / nRecent + 1 / nBaseline);
 
 /** Onset at one location: runs above halfway to the current level were rare in the baseline. */
 function onsetOf(locRuns: SyntheticRun[], v: Judged, now: number): number | null {
@@ -161,10 +190,11 @@ function onsetOf(locRuns: SyntheticRun[], v: Judged, now: number): number | null
 const LOCAL_SIGMAS = 3;
 
 /** A location's verdict while it is worked out: plain numbers (NaN when untestable) and the decision parts. */
-interface Judged extends Omit<LocationVerdict, 'baselineMedian' | 'recentMedian' | 'changePct'> {
+interface Judged extends Omit<LocationVerdict, 'baselineMedian' | 'recentMedian' | 'changePct' | 'minDetectableChangePct'> {
   baselineMedian: number;
   recentMedian: number;
   changePct: number;
+  minDetectableChangePct: number;
   strong: boolean;
   weak: boolean;
   holds: boolean;
@@ -178,6 +208,7 @@ function judgeLocation(
   now: number,
   metric: SyntheticRun['metric'],
   prev: SyntheticLocationState | undefined,
+  power: number,
 ): Judged {
   const ok = locRuns.filter((r) => r.ok && r.value !== null && r.value >= 0).sort((a, b) => a.at - b.at);
   const recent = ok.filter((r) => r.at > now - sc.recentWindowMinutes * MINUTE_MS).slice(-sc.recentRuns);
@@ -198,21 +229,28 @@ function judgeLocation(
     practical: false,
     regressed: false,
     onsetAt: null as number | null,
+    minDetectableChangePct: NaN,
     strong: false,
     weak: false,
     holds: false,
     baselineValues: baseline.map((r) => r.value!),
   };
-  if (!verdict.testable) return verdict;
   // Log scale: timings are skewed and slow-downs multiplicative; +1 keeps zeros finite.
-  const logR = recent.map((r) => Math.log(r.value! + 1));
   const logB = baseline.map((r) => Math.log(r.value! + 1));
+  if (logB.length >= 3) {
+    // What the global test could see with the recent runs it has, or will have once it has enough.
+    const medB = median(logB);
+    const nRecent = Math.min(sc.recentRuns, Math.max(recent.length, sc.minRecentRuns));
+    const shift = (sc.globalZ + normalQuantile(power)) * medianShiftSe(robustSigma(logB, medB), nRecent, logB.length);
+    const base = Math.exp(medB) - 1;
+    verdict.minDetectableChangePct = Math.max((Math.exp(shift) - 1) * 100, sc.minEffectPct, base > 0 ? (sc.absoluteFloor[metric] / base) * 100 : 0);
+  }
+  if (!verdict.testable) return verdict;
+  const logR = recent.map((r) => Math.log(r.value! + 1));
   const medB = median(logB);
   const medR = median(logR);
-  // 1.4826 * MAD estimates sigma; 1.2533 is the median's standard-error factor. The floor keeps a
-  // perfectly flat baseline from turning any wobble into infinite evidence.
-  const sigma = Math.max(1.4826 * mad(logB, medB), 0.01);
-  const se = 1.2533 * sigma * Math.sqrt(1 / recent.length + 1 / baseline.length);
+  const sigma = robustSigma(logB, medB);
+  const se = medianShiftSe(sigma, recent.length, baseline.length);
   verdict.baselineMedian = Math.exp(medB) - 1;
   verdict.recentMedian = Math.exp(medR) - 1;
   verdict.changePct = (Math.exp(medR - medB) - 1) * 100;

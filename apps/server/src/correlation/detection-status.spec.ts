@@ -33,12 +33,12 @@ function rum(status: DetectStatus, over: Partial<RumEvidence> = {}): RumResult {
 function location(name: string, over: Partial<LocationVerdict> = {}): LocationVerdict {
   return {
     location: name, testable: true, nRecent: 6, nBaseline: 40, baselineMedian: 800, recentMedian: 816, changePct: 2, robustZ: 0.4, rankP: 0.4,
-    practical: false, regressed: false, onsetAt: null, ...over,
+    practical: false, regressed: false, onsetAt: null, minDetectableChangePct: 14.26, ...over,
   };
 }
 
-function synthetic(status: DetectStatus, locations: LocationVerdict[], changePct: number | null): SyntheticSeriesResult {
-  return { route: '/cart', metric: 'duration', at: 0, status, scope: null, regressedLocations: [], locations, onsetAt: null, changePct };
+function synthetic(status: DetectStatus, locations: LocationVerdict[], changePct: number | null, minDetectableChangePct: number | null = null): SyntheticSeriesResult {
+  return { route: '/cart', metric: 'duration', at: 0, status, scope: null, regressedLocations: [], locations, onsetAt: null, changePct, minDetectableChangePct };
 }
 
 describe('rumVerdict', () => {
@@ -97,16 +97,26 @@ describe('detectionMessage (real users)', () => {
 
 describe('syntheticVerdict and its message', () => {
   it('keeps each location with its status and run counts', () => {
-    const v = syntheticVerdict(synthetic('ok', [location('eu-west', { changePct: 2.345 }), location('local', { testable: false, nRecent: 2, nBaseline: 5, changePct: null })], 2.345), SYN);
+    const v = syntheticVerdict(
+      synthetic('ok', [location('eu-west', { changePct: 2.345 }), location('local', { testable: false, nRecent: 2, nBaseline: 5, changePct: null, minDetectableChangePct: 31.04 })], 2.345, 31.04),
+      SYN,
+    );
     expect(v).toMatchObject({ source: 'synthetic', route: '/cart', metric: 'duration', status: 'ok' });
     expect(v.evidence).toEqual({
-      changePct: 2.3, minRecentRuns: 4, minBaselineRuns: 12, recentWindowMinutes: 30, baselineMinutes: 360,
+      changePct: 2.3, minRecentRuns: 4, minBaselineRuns: 12, recentWindowMinutes: 30, baselineMinutes: 360, minDetectableChangePct: 31,
       locations: [
-        { location: 'eu-west', status: 'ok', nRecent: 6, nBaseline: 40, changePct: 2.3 },
-        { location: 'local', status: 'insufficient', nRecent: 2, nBaseline: 5, changePct: null },
+        { location: 'eu-west', status: 'ok', nRecent: 6, nBaseline: 40, changePct: 2.3, minDetectableChangePct: 14.3 },
+        { location: 'local', status: 'insufficient', nRecent: 2, nBaseline: 5, changePct: null, minDetectableChangePct: 31 },
       ],
     });
-    expect(detectionMessage(v)).toBe('watching at eu-west: median change +2.3%; not enough runs at local');
+    expect(detectionMessage(v)).toBe('watching at eu-west: median change +2.3%; would detect a change of 31% or more; not enough runs at local');
+  });
+
+  it('tells a thin series what it could see once it has its runs, and reads older verdicts without that figure', () => {
+    const thin = syntheticVerdict(synthetic('insufficient', [location('local', { testable: false, nRecent: 2, nBaseline: 12 })], null, 22.4), SYN);
+    expect(detectionMessage(thin)).toBe('not enough data: local has 2 runs in the last 30 min (needs 4); once it has them, could detect a change of 22% or more');
+    const older = { ...thin, evidence: { ...thin.evidence, minDetectableChangePct: undefined } } as typeof thin;
+    expect(detectionMessage(older)).toBe('not enough data: local has 2 runs in the last 30 min (needs 4)');
   });
 
   it('names what each location lacks when none can be judged', () => {

@@ -46,6 +46,7 @@ export function syntheticVerdict(
     nRecent: l.nRecent,
     nBaseline: l.nBaseline,
     changePct: round(l.changePct, 1),
+    minDetectableChangePct: round(l.minDetectableChangePct, 1),
   }));
   const evidence: SyntheticDetectionEvidence = {
     changePct: round(series.changePct, 1),
@@ -54,6 +55,7 @@ export function syntheticVerdict(
     recentWindowMinutes: cfg.recentWindowMinutes,
     baselineMinutes: cfg.baselineMinutes,
     locations,
+    minDetectableChangePct: round(series.minDetectableChangePct, 1),
   };
   return { source: 'synthetic', route: series.route, metric: series.metric, status: series.status, evidence };
 }
@@ -124,9 +126,11 @@ function syntheticMessage(status: DetectionStatus, e: SyntheticDetectionEvidence
     const where = named(e.locations.filter((l) => l.status === 'regressed'), (l) => l.location, ', ');
     return `regressed: ${e.changePct !== null ? `${formatSignedPct(e.changePct)} ` : ''}at ${where}`;
   }
+  const mdc = e.minDetectableChangePct ?? null;
   if (status === 'ok') {
     const where = named(e.locations.filter((l) => l.status !== 'insufficient'), (l) => l.location, ', ');
-    return `watching at ${where}${e.changePct !== null ? `: median change ${formatSignedPct(e.changePct)}` : ''}${thin}`;
+    const reach = mdc !== null ? `; would detect a change of ${formatPct(mdc)} or more` : '';
+    return `watching at ${where}${e.changePct !== null ? `: median change ${formatSignedPct(e.changePct)}` : ''}${reach}${thin}`;
   }
   if (!e.locations.length) return 'not enough data: no runs';
   const shortfall = (l: SyntheticLocationEvidence) => {
@@ -135,5 +139,6 @@ function syntheticMessage(status: DetectionStatus, e: SyntheticDetectionEvidence
     if (l.nBaseline < e.minBaselineRuns) parts.push(`${plural(l.nBaseline, 'baseline run')} (needs ${e.minBaselineRuns})`);
     return `${l.location} has ${parts.length ? parts.join(' and ') : 'too few runs to judge'}`;
   };
-  return `not enough data: ${named(insufficient, shortfall, '; ')}`;
+  const reach = mdc !== null ? `; once it has them, could detect a change of ${formatPct(mdc)} or more` : '';
+  return `not enough data: ${named(insufficient, shortfall, '; ')}${reach}`;
 }

@@ -42,6 +42,8 @@ export class SyntheticLocationEvidenceView implements SyntheticLocationEvidence 
   @ApiProperty({ example: 6 }) nRecent: number;
   @ApiProperty({ example: 40 }) nBaseline: number;
   @ApiProperty({ type: Number, nullable: true }) changePct: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 14.2, description: 'Smallest change of the median it could see, percent (null before 3 baseline runs)' })
+  minDetectableChangePct: number | null;
 }
 
 export class SyntheticDetectionEvidenceView implements SyntheticDetectionEvidence {
@@ -51,6 +53,8 @@ export class SyntheticDetectionEvidenceView implements SyntheticDetectionEvidenc
   @ApiProperty({ example: 30 }) recentWindowMinutes: number;
   @ApiProperty({ example: 360 }) baselineMinutes: number;
   @ApiProperty({ type: [SyntheticLocationEvidenceView] }) locations: SyntheticLocationEvidenceView[];
+  @ApiProperty({ type: Number, nullable: true, example: 14.2, description: 'Smallest change the series could flag, percent (null when no location can tell yet)' })
+  minDetectableChangePct: number | null;
 }
 
 @ApiExtraModels(RumDetectionEvidenceView, SyntheticDetectionEvidenceView)
