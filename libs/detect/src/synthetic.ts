@@ -237,19 +237,17 @@ function judgeLocation(
   };
   // Log scale: timings are skewed and slow-downs multiplicative; +1 keeps zeros finite.
   const logB = baseline.map((r) => Math.log(r.value! + 1));
-  if (logB.length >= 3) {
-    // What the global test could see with the recent runs it has, or will have once it has enough.
-    const medB = median(logB);
-    const nRecent = Math.min(sc.recentRuns, Math.max(recent.length, sc.minRecentRuns));
-    const shift = (sc.globalZ + normalQuantile(power)) * medianShiftSe(robustSigma(logB, medB), nRecent, logB.length);
-    const base = Math.exp(medB) - 1;
-    verdict.minDetectableChangePct = Math.max((Math.exp(shift) - 1) * 100, sc.minEffectPct, base > 0 ? (sc.absoluteFloor[metric] / base) * 100 : 0);
-  }
+  if (logB.length < 3) return verdict;
+  const medB = median(logB);
+  const sigma = robustSigma(logB, medB);
+  // What the global test could see with the recent runs it has, or will have once it has enough.
+  const nPlanned = Math.min(sc.recentRuns, Math.max(recent.length, sc.minRecentRuns));
+  const reach = (sc.globalZ + normalQuantile(power)) * medianShiftSe(sigma, nPlanned, logB.length);
+  const base = Math.exp(medB) - 1;
+  verdict.minDetectableChangePct = Math.max((Math.exp(reach) - 1) * 100, sc.minEffectPct, base > 0 ? (sc.absoluteFloor[metric] / base) * 100 : 0);
   if (!verdict.testable) return verdict;
   const logR = recent.map((r) => Math.log(r.value! + 1));
-  const medB = median(logB);
   const medR = median(logR);
-  const sigma = robustSigma(logB, medB);
   const se = medianShiftSe(sigma, recent.length, baseline.length);
   verdict.baselineMedian = Math.exp(medB) - 1;
   verdict.recentMedian = Math.exp(medR) - 1;
