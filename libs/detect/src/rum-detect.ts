@@ -137,6 +137,7 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
         isNew = true;
       }
       base = adjust(base);
+      const own = isAll || isNew ? undefined : baseline.segments[key];
       for (const window of windows.get(key)!) {
         out.push(
           testUnit({
@@ -147,8 +148,9 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
             isNew,
             minCurrent: isAll ? rc.minSamples : rc.minSegmentSamples,
             minBaseline: isAll ? rc.minBaselineSamples : rc.minSegmentSamples,
-            blockSd: Math.max(baseline.blockSd, isAll || isNew ? 0 : (baseline.segments[key]?.blockSd ?? 0)),
-            trimBlockSd: Math.max(baseline.blockSd, isAll || isNew ? 0 : (baseline.segments[key]?.trimBlockSd ?? baseline.segments[key]?.blockSd ?? 0)),
+            // A segment's own spread between days when it is larger than the route's.
+            blockSd: Math.max(baseline.blockSd, own?.blockSd ?? 0),
+            trimBlockSd: Math.max(baseline.blockSd, own?.trimBlockSd ?? own?.blockSd ?? 0),
             zCrit: zCrit(window.windowMinutes),
             cfg: rc,
             metric: series.metric,

@@ -200,8 +200,8 @@ const HICCUP_AFTER_MINUTES = 2;
  * starting now; this comparison has no day-to-day term, so a real step is clearer here, not less.
  *
  * With `zCrit` (the test's own threshold), a window whose worst minutes are a hiccup (worse than
- * the minutes after them by HICCUP_Z) must reach zCrit without them: an ordinary hour with a chance run of slow
- * minutes around a hiccup is not a regression, and a step outlasts the hiccup either way.
+ * the minutes after them by HICCUP_Z) must reach zCrit without them: an ordinary hour with a
+ * chance run of slow minutes around a hiccup is not a regression, and a step outlasts it.
  */
 export function survivesBlip(
   t: UnitTest,
@@ -244,8 +244,8 @@ export function survivesBlip(
     const tc = trimmedLog(cur);
     const seCur = trimmedLogSe(cur.n, tc.sd);
     // Taking out the worst minutes of a step leaves its weaker minutes: SUSTAINED_Z allows for
-    // that. When those minutes were a hiccup, clearly worse than the rest, what is left is an
-    // unbiased look at the window and must pass the full test on its own.
+    // that. When those minutes were a hiccup, clearly worse than the minutes after them, what is
+    // left is an unbiased look at the window and must pass the full test on its own.
     let need = SUSTAINED_Z;
     const after = window.minutes.filter((m) => m.minute >= to);
     if (zCrit > need && after.length >= HICCUP_AFTER_MINUTES) {
