@@ -73,7 +73,7 @@ export class RollupService implements OnModuleInit, OnApplicationShutdown {
         await this.reconcile(new Date(from), closedBefore);
         // Fragments that reached minutes reconciled by an earlier pass would be compacted into
         // them unchecked: after a long outage, a retried flush counted a minute twice.
-        for (const minute of await this.rollups.lateMinutes(new Date(from))) await this.reconcile(new Date(minute), new Date(minute + MINUTE_MS));
+        for (const [start, end] of runsOfMinutes(await this.rollups.lateMinutes(new Date(from)))) await this.reconcile(new Date(start), new Date(end));
         this.reconciledUntilMs = closedBefore.getTime();
         await this.rollups.compactBefore(closedBefore);
       });
@@ -109,4 +109,15 @@ export class RollupService implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.flush();
   }
+}
+
+/** Sorted minute starts grouped into [start, end) ranges of consecutive minutes: one reconcile pass per range. */
+export function runsOfMinutes(minutes: number[]): [number, number][] {
+  const runs: [number, number][] = [];
+  for (const m of minutes) {
+    const last = runs[runs.length - 1];
+    if (last && last[1] === m) last[1] = m + MINUTE_MS;
+    else runs.push([m, m + MINUTE_MS]);
+  }
+  return runs;
 }
