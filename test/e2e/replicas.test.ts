@@ -57,7 +57,11 @@ describe('two server replicas on one PostgreSQL', () => {
     const received = new Promise<unknown>((resolve) => client.on('incident.opened', resolve));
     // Give the adapter's LISTEN a moment to be in place on both sides.
     await new Promise((r) => setTimeout(r, 300));
-    a.app.get(DomainEvents).emit('incident.opened', { siteId, id: 'inc-1', summary: 'test incident' });
+    const now = new Date().toISOString();
+    a.app.get(DomainEvents).emit('incident.opened', {
+      siteId, id: 'inc-1', route: '/', metric: 'lcp', label: 'rum_only', status: 'open', summary: 'test incident', onsetAt: now, openedAt: now,
+      updatedAt: now, acknowledgedAt: null, resolvedAt: null, evidence: {}, segments: [], locations: [], suspectedDeployment: null,
+    });
     await expect(Promise.race([received, new Promise((_, rej) => setTimeout(() => rej(new Error('no event within 3 s')), 3_000))])).resolves.toMatchObject({
       id: 'inc-1',
       siteId,

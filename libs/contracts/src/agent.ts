@@ -86,7 +86,8 @@ export interface RunReport {
   screenshotBase64?: string;
 }
 
-export type RunStatus = 'queued' | 'running' | 'passed' | 'failed' | 'degraded' | 'retried' | 'lost';
+export const RUN_STATUSES = ['queued', 'running', 'passed', 'failed', 'degraded', 'retried', 'lost'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
 
 const text = (max: number) => z.string().max(max);

@@ -149,7 +149,7 @@ export function correlate(
       route: f.route,
       metric: 'errors',
       kind: 'failure',
-      label: 'synthetic_only',
+      label: 'failing',
       reason: null,
       provisional: false,
       onsetAt,
@@ -172,7 +172,7 @@ function carriedRelease(r: RumResult): string | undefined {
   return r.segments.find((s) => s.carries && s.dim === 'release')?.value;
 }
 
-const LABEL_TEXT: Record<IncidentLabel, string> = { both: 'real users and synthetic', rum_only: 'real users only', synthetic_only: 'synthetic only' };
+const LABEL_TEXT: Record<IncidentLabel, string> = { both: 'real users and synthetic', rum_only: 'real users only', synthetic_only: 'synthetic only', failing: 'failing' };
 const REASON_TEXT: Record<SyntheticOnlyReason, string> = {
   thin_real_traffic: 'real traffic too thin to tell',
   single_location: 'one location only',

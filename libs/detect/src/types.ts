@@ -1,7 +1,8 @@
+import type { DetectionStatus, DeploymentKind, IncidentLabel, MetricName } from '@parallax/contracts';
 import type { QuantileSketch } from '@parallax/sketch';
 
-/** Web vitals measured by real users (ms, CLS unitless); same names as @parallax/contracts. */
-export type RumMetric = 'lcp' | 'inp' | 'cls' | 'fcp' | 'ttfb';
+/** Web vitals measured by real users (ms, CLS unitless): the metric names of @parallax/contracts. */
+export type RumMetric = MetricName;
 
 /** Dimensions the rollups are cut by; 'all' is the whole route. */
 export type SegmentDim = 'all' | 'country' | 'device' | 'browser' | 'os' | 'connection' | 'release';
@@ -43,7 +44,7 @@ export interface SyntheticRun {
   ok: boolean;
 }
 
-export type ChangeKind = 'deployment' | 'config' | 'other';
+export type ChangeKind = DeploymentKind;
 
 /** A deployment or other change of the site, posted by CI to /api/deployments. */
 export interface Deployment {
@@ -56,10 +57,10 @@ export interface Deployment {
 }
 
 /** Status of one detector for one series at one tick. */
-export type DetectStatus = 'regressed' | 'ok' | 'insufficient';
+export type DetectStatus = DetectionStatus;
 
-/** Which of the three labels an incident carries. */
-export type IncidentLabel = 'both' | 'rum_only' | 'synthetic_only';
+/** Which label an incident carries ('failing' for journeys that fail outright). */
+export type { IncidentLabel };
 
 /** Why a regression seen in the lab may not show in real users. */
 export type SyntheticOnlyReason = 'thin_real_traffic' | 'single_location' | 'scripted_path_only';

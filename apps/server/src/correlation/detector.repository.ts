@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { METRIC_NAMES } from '@parallax/contracts';
 import type { DetectionSource, DetectionStatus, DetectionVerdict } from '@parallax/contracts';
 import type { RumMetric, RumRollup, SegmentDim, SyntheticRun, TimeRange } from '@parallax/detect';
 import { QuantileSketch } from '@parallax/sketch';
 import { queryRows } from '../database/sql';
 
-const VITALS: RumMetric[] = ['lcp', 'inp', 'cls', 'fcp', 'ttfb'];
+const VITALS: readonly RumMetric[] = METRIC_NAMES;
 
 /** A stored verdict and when the detector gave it. */
 export type StoredVerdict = DetectionVerdict & { updatedAt: Date };

@@ -10,11 +10,11 @@ import {
   type DetectConfig,
   type IncidentCandidate,
   type IncidentState,
-  type RumMetric,
   type RumResult,
   type RumState,
   type SyntheticState,
 } from '@parallax/detect';
+import { METRIC_NAMES } from '@parallax/contracts';
 import type { SiteEntity } from '@parallax/db';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/runtime';
@@ -29,7 +29,7 @@ import { IncidentViewsService } from './incident-views.service';
 import { siteDetectSettings } from './site-detect-config';
 
 const MINUTE_MS = 60_000;
-const VITALS: RumMetric[] = ['lcp', 'inp', 'cls', 'fcp', 'ttfb'];
+const VITALS = METRIC_NAMES;
 const DETECT_LOCK_KEY = 0x50444554; // "PDET"
 
 /** What the lifecycle keeps per open incident, plus the id of its row. */
@@ -47,7 +47,7 @@ export function incidentFields(siteId: string, i: IncidentState): IncidentFields
     siteId,
     route: i.route,
     metric: i.metric,
-    label: i.kind === 'failure' ? 'failing' : i.label,
+    label: i.label,
     summary: i.summary,
     onsetAt: new Date(i.onsetAt),
     evidence: {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { IncidentView } from '@parallax/contracts';
 import { DomainError } from '../common/domain-error';
 import { requireUuid } from '../common/uuid';
 import { DomainEvents } from '../live/domain-events';
@@ -14,7 +15,7 @@ export class IncidentViewsService {
     private readonly events: DomainEvents,
   ) {}
 
-  async view(row: IncidentRow) {
+  async view(row: IncidentRow): Promise<IncidentView> {
     const deployment = row.suspectedDeploymentId ? await this.deployments.findById(row.suspectedDeploymentId) : null;
     return {
       id: row.id,
@@ -38,14 +39,14 @@ export class IncidentViewsService {
     };
   }
 
-  async get(id: string) {
+  async get(id: string): Promise<IncidentView> {
     requireUuid(id);
     const row = await this.incidents.findById(id);
     if (!row) throw new DomainError('not_found', `No incident with id ${id}`);
     return this.view(row);
   }
 
-  async acknowledge(id: string) {
+  async acknowledge(id: string): Promise<IncidentView> {
     const current = await this.get(id);
     if (current.status !== 'open') throw new DomainError('conflict', `The incident is ${current.status}; only open incidents can be acknowledged`);
     const row = await this.incidents.acknowledge(id);

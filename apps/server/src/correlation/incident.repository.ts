@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { IncidentEvidence, IncidentLabel, IncidentSegment, IncidentStatus } from '@parallax/contracts';
 import { queryRows } from '../database/sql';
 
-export type IncidentLabel = 'both' | 'rum_only' | 'synthetic_only' | 'failing';
-export type IncidentStatus = 'open' | 'acknowledged' | 'resolved';
+export type { IncidentLabel, IncidentStatus };
 
 /** A stored incident with its evidence. */
 export interface IncidentRow {
@@ -19,8 +19,8 @@ export interface IncidentRow {
   updatedAt: Date;
   acknowledgedAt: Date | null;
   resolvedAt: Date | null;
-  evidence: Record<string, unknown>;
-  segments: unknown[];
+  evidence: IncidentEvidence;
+  segments: IncidentSegment[];
   locations: string[];
   suspectedDeploymentId: string | null;
 }

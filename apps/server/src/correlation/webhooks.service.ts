@@ -6,7 +6,7 @@ import { DomainError } from '../common/domain-error';
 import { SECRET_KEY } from '../config/runtime';
 import { queryRows } from '../database/sql';
 import { DomainEvents } from '../live/domain-events';
-import { WEBHOOK_EVENTS } from './dto/correlation.dto';
+import { WEBHOOK_EVENTS } from '@parallax/contracts';
 import { retryDelayMs, signWebhook, webhookSecret } from './webhook-signature';
 
 const DISPATCH_INTERVAL_MS = 1_000;

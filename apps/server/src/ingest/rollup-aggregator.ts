@@ -1,3 +1,4 @@
+import { METRIC_NAMES, TIMING_NAMES } from '@parallax/contracts';
 import { QuantileSketch } from '@parallax/sketch';
 import type { BeaconRow } from './beacon-row';
 
@@ -6,8 +7,8 @@ export const ROLLUP_DIMENSIONS = ['country', 'device', 'browser', 'os', 'connect
 export type RollupDimension = 'all' | (typeof ROLLUP_DIMENSIONS)[number];
 
 /** Vitals rolled up per segment; navigation timings only for all traffic (they are for diagnosis, not alerting). */
-export const SEGMENTED_METRICS = ['lcp', 'inp', 'cls', 'fcp', 'ttfb'] as const;
-export const TIMING_METRICS = ['dns', 'tcp', 'tls', 'request', 'response', 'domContentLoaded', 'load'] as const;
+export const SEGMENTED_METRICS = METRIC_NAMES;
+export const TIMING_METRICS = TIMING_NAMES;
 /** Pseudo-metric counting beacons per site and minute (route '*'), used to reconcile rollups with raw rows. */
 export const BEACON_COUNT_METRIC = 'beacons';
 

@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { SeriesView } from '@parallax/contracts';
 import { AdminTokenGuard } from '../common/admin-token.guard';
 import { DomainError } from '../common/domain-error';
 import { SitesService } from '../sites/sites.service';
@@ -31,7 +32,7 @@ export class RumController {
 
   @Get('series')
   @ApiOperation({ summary: 'p50/p75/p95 and counts per time bucket for a route, metric and optional segment' })
-  async series(@Param('siteId') siteId: string, @Query() q: SeriesQueryDto) {
+  async series(@Param('siteId') siteId: string, @Query() q: SeriesQueryDto): Promise<SeriesView> {
     await this.sites.require(siteId);
     const { from, to } = range(q);
     const bucketMinutes = q.bucketMinutes ?? autoBucketMinutes(from.getTime(), to.getTime());

@@ -1,44 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
+import { LIVE_EVENT_NAMES, type LiveEventMap, type LiveEventName } from '@parallax/contracts';
 
-/** A finished synthetic run, as pushed to the live feed. */
-export interface RunCompletedEvent {
-  siteId: string;
-  runId: string;
-  journeyId: string;
-  journeyName: string;
-  location: string;
-  status: string;
-  durationMs: number | null;
-  finishedAt: string;
-}
+export type { BeaconsMinuteEvent, IncidentView as IncidentEvent, RunCompletedEvent } from '@parallax/contracts';
 
-/** An incident as pushed to the live feed and webhooks (the API view). */
-export interface IncidentEvent {
-  siteId: string;
-  id: string;
-  [key: string]: unknown;
-}
-
-/** Beacons stored for one site in one minute, all replicas together. */
-export interface BeaconsMinuteEvent {
-  siteId: string;
-  minute: string;
-  count: number;
-  syntheticCount: number;
-}
-
-/** Every domain event and its payload; the live gateway forwards them, services only emit. */
-export interface DomainEventMap {
-  'run.completed': RunCompletedEvent;
-  'incident.opened': IncidentEvent;
-  'incident.updated': IncidentEvent;
-  'incident.resolved': IncidentEvent;
-  'beacons.minute': BeaconsMinuteEvent;
-}
+/** Every domain event and its payload: the live event map of @parallax/contracts (the gateway forwards them all). */
+export type DomainEventMap = LiveEventMap;
 
 /** Names of the events the live feed carries. */
-export const LIVE_EVENTS: (keyof DomainEventMap)[] = ['run.completed', 'incident.opened', 'incident.updated', 'incident.resolved', 'beacons.minute'];
+export const LIVE_EVENTS: readonly LiveEventName[] = LIVE_EVENT_NAMES;
 
 /** In-process typed event bus: services emit domain events and never touch socket.io. */
 @Injectable()

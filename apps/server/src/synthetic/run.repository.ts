@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { queryRows } from '../database/sql';
-import type { RunReport, RunStatus } from '@parallax/contracts';
+import type { RunReport, RunStatus, RunTrigger } from '@parallax/contracts';
 
 /** A run row as the services see it. */
 export interface RunRow {
@@ -11,7 +11,7 @@ export interface RunRow {
   location: string;
   slot: Date;
   attempt: number;
-  trigger: 'schedule' | 'manual' | 'retry';
+  trigger: RunTrigger;
   retryOf: string | null;
   dueAt: Date;
   status: RunStatus;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { RunView } from '@parallax/contracts';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { requireUuid } from '../common/uuid';
@@ -7,7 +8,7 @@ import type { JourneyRow } from './journey.repository';
 import { RunRepository, type RunRow } from './run.repository';
 
 /** The API view of a run. */
-export function toRunView(r: RunRow) {
+export function toRunView(r: RunRow): RunView {
   return {
     id: r.id,
     siteId: r.siteId,

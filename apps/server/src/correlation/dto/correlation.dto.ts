@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { DEPLOYMENT_KINDS, INCIDENT_LABELS, INCIDENT_STATUSES, WEBHOOK_EVENTS, type DeploymentKind } from '@parallax/contracts';
 import { ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUrl, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 export class CreateDeploymentDto {
@@ -7,10 +8,10 @@ export class CreateDeploymentDto {
   @ApiProperty({ example: 'v2.3.1' }) @IsString() @MinLength(1) @MaxLength(100) version: string;
   @ApiPropertyOptional({ example: '9f3c2e1' }) @IsOptional() @IsString() @MaxLength(100) commit?: string;
   @ApiPropertyOptional({ example: 'New product gallery' }) @IsOptional() @IsString() @MaxLength(1000) description?: string;
-  @ApiPropertyOptional({ enum: ['deployment', 'config', 'other'], default: 'deployment' })
+  @ApiPropertyOptional({ enum: DEPLOYMENT_KINDS, default: 'deployment' })
   @IsOptional()
-  @IsIn(['deployment', 'config', 'other'])
-  kind?: 'deployment' | 'config' | 'other';
+  @IsIn(DEPLOYMENT_KINDS)
+  kind?: DeploymentKind;
   @ApiPropertyOptional({ description: 'When it happened (ISO 8601); default now' }) @IsOptional() @IsISO8601() at?: string;
 }
 
@@ -21,8 +22,6 @@ export class DeploymentsQueryDto {
   @ApiPropertyOptional({ default: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
 }
 
-export const INCIDENT_LABELS = ['both', 'rum_only', 'synthetic_only', 'failing'] as const;
-export const INCIDENT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
 
 export class IncidentsQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID() siteId?: string;
@@ -33,7 +32,6 @@ export class IncidentsQueryDto {
   @ApiPropertyOptional({ default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
 }
 
-export const WEBHOOK_EVENTS = ['incident.opened', 'incident.updated', 'incident.resolved', 'run.completed'] as const;
 
 export class CreateWebhookDto {
   @ApiProperty() @IsUUID() siteId: string;

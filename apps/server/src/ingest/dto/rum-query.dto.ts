@@ -1,3 +1,4 @@
+import { SOURCES, type Source } from '@parallax/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
@@ -15,10 +16,10 @@ export class SeriesQueryDto {
   @IsIn(QUERYABLE_METRICS)
   metric: string;
 
-  @ApiPropertyOptional({ enum: ['rum', 'synthetic'], default: 'rum' })
+  @ApiPropertyOptional({ enum: SOURCES, default: 'rum' })
   @IsOptional()
-  @IsIn(['rum', 'synthetic'])
-  source?: 'rum' | 'synthetic';
+  @IsIn(SOURCES)
+  source?: Source;
 
   @ApiPropertyOptional({ description: 'Start (ISO 8601); default one hour ago' })
   @IsOptional()
@@ -45,10 +46,10 @@ export class SeriesQueryDto {
 }
 
 export class RangeQueryDto {
-  @ApiPropertyOptional({ enum: ['rum', 'synthetic'], default: 'rum' })
+  @ApiPropertyOptional({ enum: SOURCES, default: 'rum' })
   @IsOptional()
-  @IsIn(['rum', 'synthetic'])
-  source?: 'rum' | 'synthetic';
+  @IsIn(SOURCES)
+  source?: Source;
 
   @ApiPropertyOptional()
   @IsOptional()

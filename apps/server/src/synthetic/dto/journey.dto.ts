@@ -1,3 +1,4 @@
+import { RUN_STATUSES } from '@parallax/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
@@ -26,9 +27,9 @@ export class RunsQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID() siteId?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() journeyId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(63) location?: string;
-  @ApiPropertyOptional({ enum: ['queued', 'running', 'passed', 'failed', 'degraded', 'retried', 'lost'] })
+  @ApiPropertyOptional({ enum: RUN_STATUSES })
   @IsOptional()
-  @IsIn(['queued', 'running', 'passed', 'failed', 'degraded', 'retried', 'lost'])
+  @IsIn(RUN_STATUSES)
   status?: string;
   @ApiPropertyOptional({ default: 50, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
 }
