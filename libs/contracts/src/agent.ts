@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Journey } from '@parallax/journeys/schema';
 
 /**
  * Wire types between the server and location agents (HTTP, `Authorization: Bearer <agent token>`), also used
@@ -45,8 +46,8 @@ export interface ClaimedRun {
   siteKey: string;
   journeyId: string;
   journeyName: string;
-  /** The journey as parsed and validated by the server (libs/journeys Journey, JSON). */
-  journey: unknown;
+  /** The journey as parsed and validated by the server from its file, with the location's defaults applied. */
+  journey: Journey;
   /** Base URL relative step URLs resolve against (journey.baseUrl). */
   baseUrl: string | null;
   /** Absolute URL of the beacon collector, for the injected snippet. */

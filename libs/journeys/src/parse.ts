@@ -54,7 +54,11 @@ export function parseJourney(source: string, fileName: string): ParseJourneyResu
     return { ok: false, errors: [{ file: fileName, line: 1, col: 1, schemaPath: '', message: 'the file is empty: a journey needs name, schedule and steps' }] };
   }
   const result = journeySchema.safeParse(data);
-  if (result.success) return { ok: true, journey: result.data, contentHash: journeyContentHash(source) };
+  if (result.success) {
+    const written = data as Record<string, unknown>;
+    const setByFile = { device: written.device !== undefined, network: written.network !== undefined };
+    return { ok: true, journey: { ...result.data, setByFile }, contentHash: journeyContentHash(source) };
+  }
   const errors = resolveIssues(result.error.issues, data, []).map((p) => ({
     file: fileName,
     ...at(locate(doc, p.path, p.atKey)),

@@ -238,8 +238,26 @@ export const journeySchema = z
   })
   .meta({ title: 'Parallax journey', description: 'A scripted user path run on a schedule by Parallax agents' });
 
-export type Journey = z.infer<typeof journeySchema>;
+/** A journey's schedule in the scheduler's terms: an interval or a cron pattern (with its time zone). */
+export function scheduleTiming(schedule: z.infer<typeof scheduleSchema>): { intervalMs: number | null; cron: string | null; timezone: string | null } {
+  if ('every' in schedule) return { intervalMs: everyToMs(schedule.every) ?? null, cron: null, timezone: null };
+  return { intervalMs: null, cron: schedule.cron, timezone: schedule.timezone ?? null };
+}
+
+/** A journey file as validated: defaults filled in. */
+export type JourneyFile = z.infer<typeof journeySchema>;
 export type JourneyInput = z.input<typeof journeySchema>;
-export type JourneyStep = Journey['steps'][number];
-export type DeviceSpec = Journey['device'];
-export type NetworkSpec = Journey['network'];
+export type JourneyStep = JourneyFile['steps'][number];
+export type DeviceSpec = JourneyFile['device'];
+export type NetworkSpec = JourneyFile['network'];
+
+/**
+ * Which defaulted fields the file set itself: an unset device or network takes its location's defaults
+ * at claim time, a set one is the file's word (even when it names the default).
+ */
+export const setByFileSchema = z.strictObject({ device: z.boolean(), network: z.boolean() });
+export type JourneySetByFile = z.infer<typeof setByFileSchema>;
+
+/** The parsed journey as it travels from the file to the agent (stored, then claimed): the file plus its flags. */
+export const journeyModelSchema = journeySchema.extend({ setByFile: setByFileSchema });
+export type Journey = z.infer<typeof journeyModelSchema>;

@@ -32,6 +32,20 @@ export function templateReferences(journey: Pick<Journey, 'steps'>): { secrets: 
   return { secrets: [...secrets].sort(), vars: [...vars].sort() };
 }
 
+/**
+ * The forms a browser or a script may put a secret into a URL in (query, path, form encodings): the one list
+ * both the report masker and the in-page beacon masking (libs/runner inject) work from.
+ */
+export function secretUrlForms(value: string): string[] {
+  return [
+    encodeURIComponent(value),
+    encodeURI(value),
+    new URLSearchParams({ s: value }).toString().slice(2),
+    new URL(`http://h/?${value}`).search.slice(1),
+    new URL(`http://h/${value}`).pathname.slice(1),
+  ];
+}
+
 /** Replaces every secret value (and its URL-encoded forms) with `***` in any text before it is recorded. */
 export class SecretMasker {
   private readonly pattern: RegExp | undefined;
@@ -43,16 +57,9 @@ export class SecretMasker {
       if (!value) continue;
       variants.add(value);
       variants.add(JSON.stringify(value).slice(1, -1));
-      // the forms a browser or a script may have put into a URL; one that does not decode back whole
-      // (a '#' or '?' cut it short) would mask a fragment of text that is not the secret
-      const encoded = [
-        encodeURIComponent(value),
-        encodeURI(value),
-        new URLSearchParams({ s: value }).toString().slice(2),
-        new URL(`http://h/?${value}`).search.slice(1),
-        new URL(`http://h/${value}`).pathname.slice(1),
-      ];
-      for (const form of encoded) {
+      // a URL form that does not decode back whole (a '#' or '?' cut it short) would mask a fragment of
+      // text that is not the secret
+      for (const form of secretUrlForms(value)) {
         if (safeDecode(form) === value || safeDecode(form.replace(/\+/g, ' ')) === value) variants.add(form);
       }
     }

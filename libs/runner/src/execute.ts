@@ -2,7 +2,6 @@ import type { ClaimedRun, RunReport, RunStepReport } from '@parallax/contracts';
 import {
   captureJpeg,
   contextOptionsFor,
-  journeySchema,
   normalizeStep,
   runJourney,
   SecretMasker,
@@ -45,12 +44,7 @@ export async function executeClaimedRun(browser: Browser, run: ClaimedRun, opts:
   const finish = (report: Omit<RunReport, 'agentId' | 'startedAt' | 'durationMs'>, durationMs = elapsed()): RunReport =>
     masker.maskDeep({ agentId: opts.agentId, startedAt, durationMs, ...report });
 
-  const parsed = journeySchema.safeParse(run.journey);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    return finish({ ...emptyRecord(), status: 'failed', steps: [], error: `the server sent an invalid journey: ${problems}` });
-  }
-  const journey = parsed.data;
+  const journey = run.journey;
   const missing = missingSecrets(journey, opts.secrets);
   if (missing.length) return finish({ ...emptyRecord(), status: 'failed', steps: unrunSteps(journey, 0), error: missingSecretsMessage(missing) });
   if (opts.signal?.aborted) return finish({ ...emptyRecord(), status: 'failed', steps: unrunSteps(journey, 0), error: abortMessage(opts.signal) });

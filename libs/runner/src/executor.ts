@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { ClaimedRun, RunReport } from '@parallax/contracts';
-import { journeySchema } from '@parallax/journeys';
+import { journeyModelSchema } from '@parallax/journeys';
 import { BrowserPool, DEFAULT_CHROMIUM_PATH, missingChromiumMessage } from './browser-pool';
 import { executeClaimedRun } from './execute';
 import { secretsFromEnv } from './secrets';
@@ -54,17 +54,33 @@ export class ChromiumRunExecutor implements RunExecutor {
   }
 
   async execute(run: ClaimedRun, ctx: RunExecutionContext): Promise<RunReport> {
+    const failed = (error: string): RunReport => ({
+      agentId: ctx.agentId,
+      status: 'failed',
+      startedAt: new Date().toISOString(),
+      durationMs: 0,
+      steps: [],
+      marks: [],
+      consoleErrors: [],
+      failedRequests: [],
+      error,
+    });
+    // The one check of the wire: the run's journey is typed from here on (the server parsed its file).
+    const parsed = journeyModelSchema.safeParse(run.journey);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      return failed(`the server sent an invalid journey: ${problems}`);
+    }
+    const checked: ClaimedRun = { ...run, journey: parsed.data };
     // secrets are read per run, so a value changed in the environment needs no restart of the runner object
-    const parsed = journeySchema.safeParse(run.journey);
-    const secrets = parsed.success ? secretsFromEnv(parsed.data, this.env, { plainFallback: this.plainEnvSecrets }) : {};
+    const secrets = secretsFromEnv(checked.journey, this.env, { plainFallback: this.plainEnvSecrets });
     let browser;
     try {
       browser = await this.pool.get();
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      return { agentId: ctx.agentId, status: 'failed', startedAt: new Date().toISOString(), durationMs: 0, steps: [], marks: [], consoleErrors: [], failedRequests: [], error: message };
+      return failed(err instanceof Error ? err.message : String(err));
     }
-    return executeClaimedRun(browser, run, { agentId: ctx.agentId, bundle: ctx.bundle, secrets, signal: ctx.signal });
+    return executeClaimedRun(browser, checked, { agentId: ctx.agentId, bundle: ctx.bundle, secrets, signal: ctx.signal });
   }
 
   close(): Promise<void> {

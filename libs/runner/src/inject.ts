@@ -1,5 +1,5 @@
 import type { ClaimedRun } from '@parallax/contracts';
-import { MASK } from '@parallax/journeys';
+import { MASK, secretUrlForms } from '@parallax/journeys';
 import { renderSiteScript } from '@parallax/snippet';
 
 /**
@@ -12,15 +12,7 @@ export function secretForms(secretValues: Iterable<string>): string[] {
   for (const value of secretValues) {
     // an empty secret cannot be masked: it would match between every character
     if (!value) continue;
-    const encoded = [
-      value,
-      encodeURIComponent(value),
-      encodeURI(value),
-      new URLSearchParams({ s: value }).toString().slice(2),
-      new URL(`http://h/?${value}`).search.slice(1),
-      new URL(`http://h/${value}`).pathname.slice(1),
-    ];
-    for (const form of encoded) {
+    for (const form of [value, ...secretUrlForms(value)]) {
       forms.add(form);
       forms.add(JSON.stringify(form).slice(1, -1));
     }

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RunExecutionContext, RunExecutor } from './executor';
 import { AgentRunner, type AgentRunnerOptions } from './runner';
 import { AgentTransportError, type AgentSnippet, type AgentTransport } from './transport';
+import { parseJourney } from '@parallax/journeys';
 
 /** An in-memory server: a queue of due runs, with switches for outages and refusals. */
 class FakeTransport implements AgentTransport {
@@ -68,6 +69,12 @@ class FakeTransport implements AgentTransport {
   }
 }
 
+const CHECKOUT = (() => {
+  const r = parseJourney('name: Checkout\nschedule: { every: 5m }\nsteps:\n  - goto: https://shop.example/\n', 'checkout.yaml');
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  return r.journey;
+})();
+
 function claimedRun(runId: string): ClaimedRun {
   return {
     runId,
@@ -75,7 +82,7 @@ function claimedRun(runId: string): ClaimedRun {
     siteKey: 'pk_test',
     journeyId: 'journey-1',
     journeyName: 'Checkout',
-    journey: {},
+    journey: CHECKOUT,
     baseUrl: null,
     collectUrl: 'http://collector.test/collect',
     attempt: 1,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { queryRows } from '../database/sql';
+import type { LocationDefaults } from './slots';
 
 /** A configured location, with the liveness of its agents. */
 export interface LocationView {
@@ -45,8 +46,8 @@ export class AgentRepository {
   }
 
   /** A location's default device and network profiles (null when unset). */
-  async locationDefaults(name: string): Promise<{ device: unknown; network: unknown } | undefined> {
-    const rows = await this.rows<{ device: unknown; network: unknown }>(`SELECT device, network FROM locations WHERE name = $1`, [name]);
+  async locationDefaults(name: string): Promise<LocationDefaults | undefined> {
+    const rows = await this.rows<LocationDefaults>(`SELECT device, network FROM locations WHERE name = $1`, [name]);
     return rows[0];
   }
 

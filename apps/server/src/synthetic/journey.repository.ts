@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { parseJourney, type Journey } from '@parallax/journeys';
 import { queryRows } from '../database/sql';
 
 /** A stored journey: its YAML source, the validated definition and how it is scheduled. */
@@ -10,7 +11,8 @@ export interface JourneyRow {
   origin: 'file' | 'api';
   filePath: string | null;
   sourceYaml: string;
-  definition: Record<string, unknown>;
+  /** The parsed journey (what the agent runs). */
+  definition: Journey;
   contentHash: string;
   enabled: boolean;
   intervalMs: number | null;
@@ -34,10 +36,14 @@ export class JourneyRepository {
     return queryRows<T>(this.dataSource, text, params);
   }
 
+  private async journeys(text: string, params: unknown[] = []): Promise<JourneyRow[]> {
+    return (await this.rows<JourneyRow>(text, params)).map(withSetByFile);
+  }
+
   /** Creates or replaces the journey named `name` of a site (versioned by content hash); keeps `enabled` unless given. */
   async upsert(j: JourneyUpsert): Promise<{ journey: JourneyRow; changed: boolean }> {
-    const before: JourneyRow[] = await this.rows(`SELECT ${SELECT} FROM journeys WHERE site_id = $1 AND name = $2`, [j.siteId, j.name]);
-    const rows: JourneyRow[] = await this.rows(
+    const before = await this.rows<Pick<JourneyRow, 'contentHash'>>(`SELECT content_hash AS "contentHash" FROM journeys WHERE site_id = $1 AND name = $2`, [j.siteId, j.name]);
+    const rows = await this.journeys(
       `INSERT INTO journeys (site_id, name, origin, file_path, source_yaml, definition, content_hash, interval_ms, cron, locations, enabled)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, COALESCE($11, true))
        ON CONFLICT (site_id, name) DO UPDATE SET origin = EXCLUDED.origin, file_path = EXCLUDED.file_path,
@@ -52,22 +58,22 @@ export class JourneyRepository {
   }
 
   async findById(id: string): Promise<JourneyRow | null> {
-    const rows = await this.rows(`SELECT ${SELECT} FROM journeys WHERE id = $1`, [id]);
+    const rows = await this.journeys(`SELECT ${SELECT} FROM journeys WHERE id = $1`, [id]);
     return rows[0] ?? null;
   }
 
   async list(siteId?: string): Promise<JourneyRow[]> {
     return siteId
-      ? this.rows(`SELECT ${SELECT} FROM journeys WHERE site_id = $1 ORDER BY name`, [siteId])
-      : this.rows(`SELECT ${SELECT} FROM journeys ORDER BY name`);
+      ? this.journeys(`SELECT ${SELECT} FROM journeys WHERE site_id = $1 ORDER BY name`, [siteId])
+      : this.journeys(`SELECT ${SELECT} FROM journeys ORDER BY name`);
   }
 
   async listEnabled(): Promise<JourneyRow[]> {
-    return this.rows(`SELECT ${SELECT} FROM journeys WHERE enabled`);
+    return this.journeys(`SELECT ${SELECT} FROM journeys WHERE enabled`);
   }
 
   async setEnabled(id: string, enabled: boolean): Promise<JourneyRow | null> {
-    const rows = await this.rows(`UPDATE journeys SET enabled = $2, updated_at = now() WHERE id = $1 RETURNING ${SELECT}`, [id, enabled]);
+    const rows = await this.journeys(`UPDATE journeys SET enabled = $2, updated_at = now() WHERE id = $1 RETURNING ${SELECT}`, [id, enabled]);
     return rows[0] ?? null;
   }
 
@@ -84,4 +90,15 @@ export class JourneyRepository {
     );
     return rows.map((r) => r.name);
   }
+}
+
+/**
+ * Journeys stored before the parsed model carried its set-by-file flags get them from their own source, parsed
+ * (not grepped) once per read; every save since stores them.
+ */
+function withSetByFile(row: JourneyRow): JourneyRow {
+  if (row.definition.setByFile) return row;
+  const parsed = parseJourney(row.sourceYaml, row.filePath ?? `${row.name}.yaml`);
+  const setByFile = parsed.ok ? parsed.journey.setByFile : { device: true, network: true };
+  return { ...row, definition: { ...row.definition, setByFile } };
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { everyToMs, listJourneyFiles, parseJourney, type Journey } from '@parallax/journeys';
+import { listJourneyFiles, parseJourney, scheduleTiming, type Journey } from '@parallax/journeys';
 import { DomainError } from '../common/domain-error';
 import { requireUuid } from '../common/uuid';
 import { AppConfig } from '../config/config';
@@ -90,17 +90,17 @@ export class JourneysService implements OnModuleInit, OnModuleDestroy {
         this.logger.log({ msg: 'location created for a journey; start an agent for it', location, journey: journey.name });
       }
     }
-    const schedule = journey.schedule as { every?: string; cron?: string };
+    const { intervalMs, cron } = scheduleTiming(journey.schedule);
     return this.journeys.upsert({
       siteId,
       name: journey.name,
       origin: opts.origin,
       filePath: opts.filePath ?? null,
       sourceYaml: yaml,
-      definition: journey as unknown as Record<string, unknown>,
+      definition: journey,
       contentHash: parsed.contentHash,
-      intervalMs: schedule.every ? (everyToMs(schedule.every) ?? null) : null,
-      cron: schedule.cron ?? null,
+      intervalMs,
+      cron,
       locations: journey.locations,
     });
   }
@@ -111,7 +111,7 @@ export class JourneysService implements OnModuleInit, OnModuleDestroy {
       if (!(await this.sites.findById(siteId))) throw new DomainError('site_not_found', `No site with id ${siteId}`);
       return siteId;
     }
-    const named = (journey as { site?: string }).site;
+    const named = journey.site;
     const all = await this.sites.list();
     if (named) {
       const site = all.find((s) => s.name === named || s.siteKey === named || s.id === named);

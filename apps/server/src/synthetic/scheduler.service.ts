@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { scheduleTiming } from '@parallax/journeys';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/runtime';
 import { JourneyRepository } from './journey.repository';
@@ -62,7 +63,7 @@ export class SchedulerService implements OnModuleInit {
     const candidates: NewRun[] = [];
     for (const journey of await this.journeys.listEnabled()) {
       for (const location of journey.locations) {
-        const timezone = (journey.definition.schedule as { timezone?: string } | undefined)?.timezone;
+        const { timezone } = scheduleTiming(journey.definition.schedule);
         // A journey does not owe runs for the time before it existed.
         const journeyFromMs = Math.max(fromMs, journey.createdAt.getTime());
         for (const slot of slotsBetween({ intervalMs: journey.intervalMs, cron: journey.cron, timezone }, `${journey.id}|${location}`, journeyFromMs, toMs)) {

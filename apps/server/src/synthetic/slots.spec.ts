@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseJourney } from '@parallax/journeys';
 import { isDegraded, slotsBetween, spreadOffsetMs, withLocationDefaults } from './slots';
 
 const MIN = 60_000;
@@ -55,14 +56,24 @@ describe('isDegraded', () => {
 });
 
 describe('withLocationDefaults', () => {
-  const definition = { name: 'j', device: 'desktop', network: 'none' };
+  const journey = (head: string) => {
+    const r = parseJourney(`name: j\nschedule: { every: 5m }\n${head}steps:\n  - goto: https://shop.example/\n`, 'j.yaml');
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    return r.journey;
+  };
   it('applies the location profiles a journey leaves unset', () => {
-    expect(withLocationDefaults(definition, 'name: j\nsteps: []\n', { device: 'pixel-7', network: '3g' })).toMatchObject({ device: 'pixel-7', network: '3g' });
+    expect(withLocationDefaults(journey(''), { device: 'pixel-7', network: '3g' })).toMatchObject({ device: 'pixel-7', network: '3g' });
   });
-  it('keeps what the journey sets itself', () => {
-    expect(withLocationDefaults(definition, 'name: j\ndevice: desktop\nnetwork: none\n', { device: 'pixel-7', network: '3g' })).toMatchObject({ device: 'desktop', network: 'none' });
+  it('keeps what the journey sets itself, even when it names the default', () => {
+    expect(withLocationDefaults(journey('device: desktop\nnetwork: none\n'), { device: 'pixel-7', network: '3g' })).toMatchObject({ device: 'desktop', network: 'none' });
+  });
+  it('reads the flags from the parsed model, not from the text (a nested "device:" is not the journey\'s)', () => {
+    const j = journey('description: "device: set elsewhere"\n');
+    expect(j.setByFile).toEqual({ device: false, network: false });
+    expect(withLocationDefaults(j, { device: 'pixel-7', network: null })).toMatchObject({ device: 'pixel-7', network: 'none' });
   });
   it('changes nothing without location defaults', () => {
-    expect(withLocationDefaults(definition, 'name: j\n', { device: null, network: null })).toEqual(definition);
+    const j = journey('');
+    expect(withLocationDefaults(j, { device: null, network: null })).toEqual(j);
   });
 });

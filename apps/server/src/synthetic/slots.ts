@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Cron } from 'croner';
+import type { DeviceSpec, Journey, NetworkSpec } from '@parallax/journeys';
 
 /** When a journey runs: a fixed interval or a cron pattern (UTC). */
 export interface JourneySchedule {
@@ -61,15 +62,17 @@ export function isDegraded(durationMs: number, baselineDurationsMs: number[], mi
   return durationMs > median * 1.5 && durationMs - median >= minExtraMs;
 }
 
+/** A location's default profiles (null: none set). */
+export interface LocationDefaults {
+  device: DeviceSpec | null;
+  network: NetworkSpec | null;
+}
+
 /** A journey that does not set its own device or network profile runs with its location's defaults. */
-export function withLocationDefaults(
-  definition: Record<string, unknown>,
-  sourceYaml: string,
-  defaults: { device: unknown; network: unknown } | undefined,
-): Record<string, unknown> {
-  if (!defaults) return definition;
-  const out = { ...definition };
-  if (defaults.device != null && !/^device\s*:/m.test(sourceYaml)) out.device = defaults.device;
-  if (defaults.network != null && !/^network\s*:/m.test(sourceYaml)) out.network = defaults.network;
+export function withLocationDefaults(journey: Journey, defaults: LocationDefaults | undefined): Journey {
+  if (!defaults) return journey;
+  const out = { ...journey };
+  if (defaults.device != null && !journey.setByFile.device) out.device = defaults.device;
+  if (defaults.network != null && !journey.setByFile.network) out.network = defaults.network;
   return out;
 }

@@ -23,7 +23,7 @@
  * Sampling (per page view) applies to beacons only; GA4 forwarding follows consent but not sampling.
  * Events queued before the bundle loaded get their atMs when the queue is drained.
  */
-import type { Beacon, BeaconEvent, MetricName, NavType } from '@parallax/contracts';
+import type { Beacon, BeaconEvent, MetricName, NavType } from '@parallax/contracts/beacon';
 import type { MetricType } from 'web-vitals';
 import type { SnippetConfig } from '../config';
 
