@@ -22,7 +22,7 @@ export {
 export { parseJourney, journeyContentHash, formatPath, type JourneyError, type ParseJourneyResult } from './parse';
 export { validateJourneyFolder, listJourneyFiles, type JourneyFileResult } from './folder';
 export { journeyJsonSchema, writeJourneySchema, JOURNEY_SCHEMA_ID } from './json-schema';
-export { normalizeStep, stepAction, type NormalizedStep, type StepBase } from './steps';
+export { normalizeStep, stepAction, type NormalizedStep, type StepBase, type ExpectStep } from './steps';
 export {
   resolveTemplates,
   templateReferences,
@@ -41,24 +41,10 @@ export {
   NETWORK_PRESET_NAMES,
   deviceProfile,
   networkProfile,
-  contextOptionsFor,
-  applyThrottling,
   type DeviceProfile,
   type NetworkProfile,
   type DevicePresetName,
   type NetworkPresetName,
 } from './profiles';
 export { deriveRoute, routeOfUrl } from './route';
-export { MAX_SCREENSHOT_BYTES, captureJpeg, resolveUrl } from './actions';
-export {
-  runJourney,
-  DEFAULT_STEP_TIMEOUT_MS,
-  type RunJourneyOptions,
-  type RunRecord,
-  type StepRecord,
-  type StepStatus,
-  type RunMark,
-  type FailedRequest,
-  type RunScreenshot,
-} from './executor';
 export { runJourneysCli } from './cli';

@@ -1,11 +1,7 @@
-import type { BrowserContextOptions, CDPSession, Page } from 'playwright-core';
-import type { DeviceSpec, Journey, NetworkSpec } from './schema';
+import { DEVICE_PRESET_NAMES, NETWORK_PRESET_NAMES, type DevicePresetName, type NetworkPresetName } from './preset-names';
+import type { DeviceSpec, NetworkSpec } from './schema';
 
-export const DEVICE_PRESET_NAMES = ['desktop', 'iphone-13', 'pixel-7'] as const;
-export type DevicePresetName = (typeof DEVICE_PRESET_NAMES)[number];
-
-export const NETWORK_PRESET_NAMES = ['none', 'cable', '4g', '3g', 'slow-3g'] as const;
-export type NetworkPresetName = (typeof NETWORK_PRESET_NAMES)[number];
+export { DEVICE_PRESET_NAMES, NETWORK_PRESET_NAMES, type DevicePresetName, type NetworkPresetName };
 
 export interface DeviceProfile {
   viewport: { width: number; height: number };
@@ -68,44 +64,4 @@ export function deviceProfile(device: DeviceSpec): DeviceProfile {
 export function networkProfile(network: NetworkSpec): NetworkProfile | undefined {
   if (network === 'none') return undefined;
   return typeof network === 'string' ? NETWORK_PRESETS[network] : network;
-}
-
-/** Options for `browser.newContext()` that emulate the journey's device. */
-export function contextOptionsFor(journey: Pick<Journey, 'device'>): BrowserContextOptions {
-  const d = deviceProfile(journey.device);
-  return {
-    viewport: d.viewport,
-    deviceScaleFactor: d.deviceScaleFactor,
-    isMobile: d.mobile,
-    hasTouch: d.hasTouch,
-    ...(d.userAgent ? { userAgent: d.userAgent } : {}),
-  };
-}
-
-/**
- * Applies the journey's network profile and CPU slow-down to one page over the DevTools protocol.
- * Returns the CDP session used (the given one, or a new one the page owns), or undefined when nothing was needed.
- */
-export async function applyThrottling(
-  page: Page,
-  journey: Pick<Journey, 'network' | 'cpuSlowdown'>,
-  cdp?: CDPSession,
-): Promise<CDPSession | undefined> {
-  const net = networkProfile(journey.network);
-  const cpuRate = journey.cpuSlowdown ?? 1;
-  if (!net && cpuRate <= 1) return cdp;
-  const session = cdp ?? (await page.context().newCDPSession(page));
-  if (net) {
-    // Network.enable first: Chromium ignores emulated conditions on a disabled Network domain
-    await session.send('Network.enable');
-    await session.send('Network.emulateNetworkConditions', {
-      offline: false,
-      latency: net.latencyMs,
-      // DevTools convention: kbps of 1024 bits, throughput in bytes per second
-      downloadThroughput: (net.downloadKbps * 1024) / 8,
-      uploadThroughput: (net.uploadKbps * 1024) / 8,
-    });
-  }
-  if (cpuRate > 1) await session.send('Emulation.setCPUThrottlingRate', { rate: cpuRate });
-  return session;
 }

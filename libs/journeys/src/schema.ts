@@ -1,7 +1,7 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
-import { DEVICE_PRESET_NAMES, NETWORK_PRESET_NAMES } from './profiles';
-import { checkTemplates } from './templates';
+import { DEVICE_PRESET_NAMES, NETWORK_PRESET_NAMES } from './preset-names';
+import { checkTemplates } from './template-syntax';
 
 /** Step names that may appear as the action key of a step, in the order the schema lists them. */
 export const STEP_ACTIONS = ['goto', 'click', 'fill', 'press', 'select', 'hover', 'scroll', 'waitFor', 'expect', 'mark', 'screenshot'] as const;

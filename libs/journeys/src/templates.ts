@@ -1,22 +1,12 @@
 import type { Journey } from './schema';
 import { normalizeStep, type NormalizedStep } from './steps';
 
-const TEMPLATE = /\$\{\{(.*?)\}\}/g;
-const REFERENCE = /^\s*(vars|secrets)\.([A-Za-z_][A-Za-z0-9_]*)\s*$/;
+import { REFERENCE, TEMPLATE } from './template-syntax';
+
+export { checkTemplates } from './template-syntax';
 
 /** Replacement written wherever a secret value would appear. */
 export const MASK = '***';
-
-/** Syntax problems of the `${{ ... }}` templates in one string (empty when fine). */
-export function checkTemplates(value: string): string[] {
-  const problems: string[] = [];
-  for (const m of value.matchAll(TEMPLATE)) {
-    if (!REFERENCE.test(m[1])) problems.push(`bad template "${m[0]}": use \${{ vars.NAME }} or \${{ secrets.NAME }}`);
-  }
-  const rest = value.replace(TEMPLATE, '');
-  if (rest.includes('${{')) problems.push('unterminated template: "${{" without "}}"');
-  return problems;
-}
 
 /** Names of the secrets and variables a journey's steps reference. */
 export function templateReferences(journey: Pick<Journey, 'steps'>): { secrets: string[]; vars: string[] } {

@@ -1,14 +1,8 @@
 import type { ClaimedRun, RunReport, RunStepReport } from '@parallax/contracts';
-import {
-  captureJpeg,
-  contextOptionsFor,
-  normalizeStep,
-  runJourney,
-  SecretMasker,
-  type Journey,
-  type RunRecord,
-  type StepRecord,
-} from '@parallax/journeys';
+import { normalizeStep, SecretMasker, type Journey } from '@parallax/journeys';
+import { contextOptionsFor } from './browser-profile';
+import { runJourney, type RunRecord, type StepRecord } from './journey-executor';
+import { captureJpeg } from './step-actions';
 import type { Browser, BrowserContext, Request } from 'playwright-core';
 import { runInitScript } from './inject';
 import { missingSecrets, missingSecretsMessage } from './secrets';

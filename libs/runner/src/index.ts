@@ -8,6 +8,19 @@ export {
   type HttpAgentTransportOptions,
 } from './transport';
 export { BrowserPool, CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH, missingChromiumMessage, type BrowserPoolOptions } from './browser-pool';
+export { contextOptionsFor, applyThrottling } from './browser-profile';
+export { MAX_SCREENSHOT_BYTES, captureJpeg, resolveUrl } from './step-actions';
+export {
+  runJourney,
+  DEFAULT_STEP_TIMEOUT_MS,
+  type RunJourneyOptions,
+  type RunRecord,
+  type StepRecord,
+  type StepStatus,
+  type RunMark,
+  type FailedRequest,
+  type RunScreenshot,
+} from './journey-executor';
 export { executeClaimedRun, toReportFields, type ExecuteRunOptions } from './execute';
 export { secretsFromEnv, missingSecrets, missingSecretsMessage, SECRET_ENV_PREFIX, type SecretsFromEnvOptions } from './secrets';
 export { ChromiumRunExecutor, type RunExecutor, type RunExecutionContext, type ChromiumRunExecutorOptions } from './executor';

@@ -3,10 +3,9 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFixtureSite, type FixtureSite } from '../../../test/fixtures/site/server';
-import { runJourney, type RunJourneyOptions, type RunRecord } from './executor';
-import { parseJourney } from './parse';
-import { applyThrottling, contextOptionsFor } from './profiles';
-import type { Journey } from './schema';
+import { parseJourney, type Journey } from '@parallax/journeys';
+import { applyThrottling, contextOptionsFor } from './browser-profile';
+import { runJourney, type RunJourneyOptions, type RunRecord } from './journey-executor';
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const IN_CI = !!process.env.CI && process.env.CI !== 'false';

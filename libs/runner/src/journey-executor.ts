@@ -1,10 +1,7 @@
 import type { BrowserContext, CDPSession, ConsoleMessage, Page, Request, Response } from 'playwright-core';
-import { captureJpeg, describeError, performStep } from './actions';
-import { applyThrottling } from './profiles';
-import { routeOfUrl } from './route';
-import type { Journey, StepAction } from './schema';
-import { normalizeStep, type NormalizedStep } from './steps';
-import { resolveTemplates, SecretMasker } from './templates';
+import { normalizeStep, resolveTemplates, routeOfUrl, SecretMasker, type Journey, type NormalizedStep, type StepAction } from '@parallax/journeys';
+import { applyThrottling } from './browser-profile';
+import { captureJpeg, describeError, performStep } from './step-actions';
 
 export type StepStatus = 'passed' | 'failed' | 'skipped';
 

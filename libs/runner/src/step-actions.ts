@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import type { ExpectStep, NormalizedStep } from './steps';
+import type { ExpectStep, NormalizedStep } from '@parallax/journeys';
 
 /** Largest screenshot kept, in bytes. */
 export const MAX_SCREENSHOT_BYTES = 500 * 1024;
