@@ -31,7 +31,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DetectConfigInput, resolveConfig } from '@parallax/detect';
-import { detectConfigProblem } from '../apps/server/src/correlation/site-detect-config';
+import { detectConfigProblem } from '@parallax/detect';
 import { InstanceOutcome, runInstance } from './sim/run-instance';
 import { buildInstances, DEFAULT_NO_CHANGE_WEEKS } from './sim/scenarios';
 import { scoreInstance, summarize } from './sim/score';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DetectionCoverage, DetectionSeries } from '@parallax/contracts';
-import { DetectorService } from '../../apps/server/src/correlation/detector.service';
+import { DetectorService } from '../../apps/server/src/detection/detector.service';
 import { BeaconRepository } from '../../apps/server/src/ingest/beacon.repository';
 import type { BeaconRow } from '../../apps/server/src/ingest/beacon-row';
 import { RollupService } from '../../apps/server/src/ingest/rollup.service';

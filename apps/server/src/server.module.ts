@@ -11,7 +11,10 @@ import { SitesModule } from './sites/sites.module';
 import { IngestModule } from './ingest/ingest.module';
 import { LiveModule } from './live/live.module';
 import { SyntheticModule } from './synthetic/synthetic.module';
-import { CorrelationModule } from './correlation/correlation.module';
+import { DeploymentsModule } from './deployments/deployments.module';
+import { DetectionModule } from './detection/detection.module';
+import { IncidentsModule } from './incidents/incidents.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { ScheduleModule } from '@nestjs/schedule';
 
@@ -48,7 +51,7 @@ export class ServerModule {
   static forRuntime(runtime: ServerRuntime): DynamicModule {
     return {
       module: ServerModule,
-      imports: [RuntimeModule.forRuntime(runtime), DatabaseModule.forDataSource(runtime.dataSource), ScheduleModule.forRoot(), MetricsModule, HealthModule, SitesModule, LiveModule, IngestModule, SyntheticModule, CorrelationModule],
+      imports: [RuntimeModule.forRuntime(runtime), DatabaseModule.forDataSource(runtime.dataSource), ScheduleModule.forRoot(), MetricsModule, HealthModule, SitesModule, LiveModule, IngestModule, SyntheticModule, DeploymentsModule, IncidentsModule, DetectionModule, WebhooksModule],
       // The dashboard's catch-all `/:file` route is registered last so API routes win.
       controllers: [DashboardController],
       providers: [

@@ -11,3 +11,4 @@ export { correlate, suspectChange, incidentKey, summarize as summarizeIncident }
 export type { IncidentCandidate, IncidentKind, SuspectedChange } from './correlate';
 export { nextIncidentState } from './incidents';
 export type { IncidentState, IncidentStep, IncidentTransition } from './incidents';
+export * from './site-settings';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { SiteEntity } from '@parallax/db';
 import { DomainError } from '../common/domain-error';
 import { requireUuid } from '../common/uuid';
-import { detectConfigProblem } from '../correlation/site-detect-config';
+import { detectConfigProblem } from '@parallax/detect';
 import { CreateSiteDto, SiteView, UpdateSiteDto } from './dto/site.dto';
 import { SiteRepository } from './site.repository';
 

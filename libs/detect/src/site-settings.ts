@@ -1,4 +1,4 @@
-import { resolveConfig, type DetectConfig, type DetectConfigInput } from '@parallax/detect';
+import { resolveConfig, type DetectConfig, type DetectConfigInput } from './config';
 
 /** Fastest per-site detector tick. */
 export const MIN_TICK_SECONDS = 1;

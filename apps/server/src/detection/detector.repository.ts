@@ -5,6 +5,7 @@ import type { DetectionSource, DetectionStatus, DetectionVerdict } from '@parall
 import type { RumMetric, RumRollup, SegmentDim, SyntheticRun, TimeRange } from '@parallax/detect';
 import { QuantileSketch } from '@parallax/sketch';
 import { queryRows } from '../database/sql';
+import { DetectorState, type DetectorStateRow } from './detector-state';
 
 const VITALS: readonly RumMetric[] = METRIC_NAMES;
 
@@ -84,23 +85,26 @@ export class DetectorRepository {
     return out;
   }
 
-  async loadStates(siteId: string): Promise<Map<string, unknown>> {
-    const rows = await queryRows<{ key: string; state: unknown }>(this.dataSource, `SELECT key, state FROM detector_state WHERE site_id = $1`, [siteId]);
-    return new Map(rows.map((r) => [r.key, r.state]));
+  async loadState(siteId: string): Promise<DetectorState> {
+    const rows = await queryRows<DetectorStateRow>(this.dataSource, `SELECT key, state FROM detector_state WHERE site_id = $1`, [siteId]);
+    return DetectorState.fromRows(rows);
   }
 
-  async saveStates(siteId: string, states: Map<string, unknown>): Promise<void> {
-    if (!states.size) return;
-    const keys = [...states.keys()];
+  async saveState(siteId: string, state: DetectorState): Promise<void> {
+    const rows = state.toRows();
+    if (!rows.length) return;
+    const keys = rows.map((r) => r.key);
     await queryRows(
       this.dataSource,
       `INSERT INTO detector_state (site_id, key, state, updated_at) SELECT $1, k, s::jsonb, now() FROM unnest($2::text[], $3::text[]) AS t(k, s)
        ON CONFLICT (site_id, key) DO UPDATE SET state = EXCLUDED.state, updated_at = now()`,
-      [siteId, keys, keys.map((k) => JSON.stringify(states.get(k)))],
+      [siteId, keys, rows.map((r) => JSON.stringify(r.state))],
     );
   }
 
-  async deleteStates(siteId: string, keys: string[]): Promise<void> {
+  /** Forgets the state of incidents that are over. */
+  async deleteIncidentStates(siteId: string, incidentKeys: string[]): Promise<void> {
+    const keys = incidentKeys.map(DetectorState.incidentRowKey);
     if (keys.length) await queryRows(this.dataSource, `DELETE FROM detector_state WHERE site_id = $1 AND key = ANY($2)`, [siteId, keys]);
   }
 

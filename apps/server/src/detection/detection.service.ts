@@ -3,7 +3,7 @@ import type { DetectionCoverage, DetectionSource, DetectionStatus } from '@paral
 import { SitesService } from '../sites/sites.service';
 import { coverageSummary, detectionMessage } from './detection-status';
 import { DetectorRepository } from './detector.repository';
-import { siteDetectSettings } from './site-detect-config';
+import { siteDetectSettings } from '@parallax/detect';
 
 /** What the detectors can see per series: the latest verdict of each, in plain words. */
 @Injectable()

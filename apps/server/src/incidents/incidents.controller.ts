@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminTokenGuard } from '../common/admin-token.guard';
-import { IncidentsQueryDto } from './dto/correlation.dto';
+import { IncidentsQueryDto } from './dto/incident.dto';
 import { IncidentRepository } from './incident.repository';
 import { IncidentViewsService } from './incident-views.service';
 

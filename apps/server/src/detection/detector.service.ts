@@ -11,8 +11,6 @@ import {
   type IncidentCandidate,
   type IncidentState,
   type RumResult,
-  type RumState,
-  type SyntheticState,
 } from '@parallax/detect';
 import { METRIC_NAMES } from '@parallax/contracts';
 import type { SiteEntity } from '@parallax/db';
@@ -21,19 +19,18 @@ import { APP_CONFIG } from '../config/runtime';
 import { RollupRepository } from '../ingest/rollup.repository';
 import { DomainEvents } from '../live/domain-events';
 import { SiteRepository } from '../sites/site.repository';
-import { DeploymentRepository } from './deployment.repository';
+import { DeploymentRepository } from '../deployments/deployment.repository';
 import { rumVerdict, syntheticVerdict } from './detection-status';
+import { DetectorState } from './detector-state';
 import { DetectorRepository } from './detector.repository';
-import { IncidentRepository, type IncidentFields, type IncidentRow } from './incident.repository';
-import { IncidentViewsService } from './incident-views.service';
-import { siteDetectSettings } from './site-detect-config';
+import { IncidentRepository, type IncidentFields, type IncidentRow } from '../incidents/incident.repository';
+import { IncidentViewsService } from '../incidents/incident-views.service';
+import { siteDetectSettings } from '@parallax/detect';
 
 const MINUTE_MS = 60_000;
 const VITALS = METRIC_NAMES;
 const DETECT_LOCK_KEY = 0x50444554; // "PDET"
 
-/** What the lifecycle keeps per open incident, plus the id of its row. */
-type StoredIncident = IncidentState & { incidentId: string };
 
 /** The incident row fields of a lifecycle state. */
 export function incidentFields(siteId: string, i: IncidentState): IncidentFields {
@@ -91,7 +88,6 @@ export function incidentFields(siteId: string, i: IncidentState): IncidentFields
 export class DetectorService implements OnModuleInit {
   private readonly logger = new Logger('Detector');
   private readonly lastTickMs = new Map<string, number>();
-  private lastBeaconMinute = 0;
   private running = false;
 
   constructor(
@@ -117,7 +113,6 @@ export class DetectorService implements OnModuleInit {
     try {
       return (
         (await this.rollups.withExclusiveLock(DETECT_LOCK_KEY, async () => {
-          await this.emitBeaconCounts(nowMs);
           const judged: string[] = [];
           for (const site of await this.sites.list()) {
             const { tickSeconds, config } = siteDetectSettings(site.detectConfig);
@@ -144,30 +139,30 @@ export class DetectorService implements OnModuleInit {
 
   /** One tick of one site: detect, correlate, move incidents through their lifecycle, and keep every series' verdict. */
   async tickSite(site: Pick<SiteEntity, 'id'>, cfg: DetectConfig, now: number): Promise<IncidentCandidate[]> {
-    const states = await this.repo.loadStates(site.id);
-    const next = new Map<string, unknown>();
+    const states = await this.repo.loadState(site.id);
+    const next = new DetectorState();
 
     const recentMs = Math.max(...cfg.rum.recentWindowsMinutes) * MINUTE_MS;
     const routes = new Set(await this.repo.rumRoutes(site.id, new Date(now - recentMs), new Date(now)));
-    for (const [key, state] of states) {
-      if (key.startsWith('rum|') && (state as RumState).active) routes.add(key.split('|')[1]);
+    for (const [key, state] of states.rum) {
+      if (state.active) routes.add(DetectorState.routeOf(key));
     }
     const rumResults: RumResult[] = [];
     for (const route of routes) {
       for (const metric of VITALS) {
-        const key = `rum|${route}|${metric}`;
-        const previous = states.get(key) as RumState | undefined;
+        const key = DetectorState.rumKey(route, metric);
+        const previous = states.rum.get(key);
         const rollups = await this.repo.rumRollups(site.id, route, metric, rumRanges(cfg, now, previous));
         const result = detectRum({ route, metric, rollups }, cfg, now, previous);
         rumResults.push(result);
-        next.set(key, result.state);
+        next.rum.set(key, result.state);
       }
     }
 
-    const synthState = states.get('synthetic') as SyntheticState | undefined;
+    const synthState = states.synthetic;
     const range = syntheticRange(cfg, now, synthState);
     const synthetic = detectSynthetic(await this.repo.syntheticRuns(site.id, new Date(range.fromMs), new Date(range.toMs)), cfg, now, synthState);
-    next.set('synthetic', synthetic.state);
+    next.synthetic = synthetic.state;
 
     const lookbackMs = (cfg.correlation.deployLookbackMinutes + Math.max(...cfg.rum.recentWindowsMinutes) + 24 * 60) * MINUTE_MS;
     const deployments = (await this.deployments.list({ siteId: site.id, from: new Date(now - lookbackMs), to: new Date(now + MINUTE_MS), limit: 500 })).map((d) => ({
@@ -179,19 +174,19 @@ export class DetectorService implements OnModuleInit {
     }));
     const candidates = correlate(rumResults, synthetic, deployments, cfg);
     await this.applyLifecycle(site.id, candidates, states, next, cfg, now);
-    await this.repo.saveStates(site.id, next);
+    await this.repo.saveState(site.id, next);
     // Every verdict, "not enough data" included, so thin traffic is visible instead of silent.
     const verdicts = [...rumResults.map((r) => rumVerdict(r, cfg.rum)), ...synthetic.series.map((s) => syntheticVerdict(s, cfg.synthetic))];
     await this.repo.saveVerdicts(site.id, verdicts, new Date(now));
     return candidates;
   }
 
-  private async applyLifecycle(siteId: string, candidates: IncidentCandidate[], states: Map<string, unknown>, next: Map<string, unknown>, cfg: DetectConfig, now: number): Promise<void> {
-    const byKey = new Map(candidates.map((c) => [`incident|${c.key}`, c]));
-    const keys = new Set([...byKey.keys(), ...[...states.keys()].filter((k) => k.startsWith('incident|'))]);
+  private async applyLifecycle(siteId: string, candidates: IncidentCandidate[], states: DetectorState, next: DetectorState, cfg: DetectConfig, now: number): Promise<void> {
+    const byKey = new Map(candidates.map((c) => [c.key, c]));
+    const keys = new Set([...byKey.keys(), ...states.incidents.keys()]);
     const done: string[] = [];
     for (const key of keys) {
-      const open = states.get(key) as StoredIncident | undefined;
+      const open = states.incidents.get(key);
       const step = nextIncidentState(open, byKey.get(key), now, cfg);
       const incident = step.incident;
       if (!incident) continue;
@@ -211,33 +206,17 @@ export class DetectorService implements OnModuleInit {
       const incidentId = row?.id ?? open?.incidentId;
       if (incident.status === 'resolved' || !incidentId) {
         done.push(key);
-        next.delete(key);
+        next.incidents.delete(key);
       } else {
-        next.set(key, { ...incident, incidentId });
+        next.incidents.set(key, { ...incident, incidentId });
       }
     }
-    await this.repo.deleteStates(siteId, done);
+    await this.repo.deleteIncidentStates(siteId, done);
   }
 
   /** An incident of the same key already open in the database (state lost, or another replica): take it over. */
   private async adoptOpen(fields: IncidentFields): Promise<IncidentRow | null> {
     const existing = await this.incidents.findOpen(fields.siteId, fields.route, fields.metric, fields.label);
     return existing ? this.incidents.update(existing.id, fields) : null;
-  }
-
-  /** Beacons per site of the last closed minute, for the live feed. */
-  private async emitBeaconCounts(nowMs: number): Promise<void> {
-    const minute = Math.floor(nowMs / MINUTE_MS) * MINUTE_MS - MINUTE_MS;
-    if (minute <= this.lastBeaconMinute) return;
-    this.lastBeaconMinute = minute;
-    const counts = await this.rollups.beaconCounts(new Date(minute), new Date(minute + MINUTE_MS));
-    const bySite = new Map<string, { count: number; syntheticCount: number }>();
-    for (const c of counts) {
-      const entry = bySite.get(c.siteId) ?? { count: 0, syntheticCount: 0 };
-      if (c.source === 'rum') entry.count += c.count;
-      else entry.syntheticCount += c.count;
-      bySite.set(c.siteId, entry);
-    }
-    for (const [siteId, c] of bySite) this.events.emit('beacons.minute', { siteId, minute: new Date(minute).toISOString(), ...c });
   }
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminTokenGuard } from '../common/admin-token.guard';
 import { SitesService } from '../sites/sites.service';
-import { CreateDeploymentDto, DeploymentsQueryDto } from './dto/correlation.dto';
+import { CreateDeploymentDto, DeploymentsQueryDto } from './dto/deployment.dto';
 import { DeploymentRepository, type DeploymentRow } from './deployment.repository';
 
 const toView = (d: DeploymentRow) => ({ ...d, at: d.at.toISOString() });

@@ -3,7 +3,7 @@ import type { IncidentView } from '@parallax/contracts';
 import { DomainError } from '../common/domain-error';
 import { requireUuid } from '../common/uuid';
 import { DomainEvents } from '../live/domain-events';
-import { DeploymentRepository } from './deployment.repository';
+import { DeploymentRepository } from '../deployments/deployment.repository';
 import { IncidentRepository, type IncidentRow } from './incident.repository';
 
 /** The API, live-feed and webhook view of incidents, and the user's actions on them. */

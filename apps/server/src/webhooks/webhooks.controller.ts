@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { AdminTokenGuard } from '../common/admin-token.guard';
 import { requireUuid } from '../common/uuid';
 import { SitesService } from '../sites/sites.service';
-import { CreateWebhookDto } from './dto/correlation.dto';
+import { CreateWebhookDto } from './dto/webhook.dto';
 import { WebhooksService } from './webhooks.service';
 
 @ApiTags('webhooks')

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { SitesModule } from '../sites/sites.module';
+import { WebhooksController } from './webhooks.controller';
+import { WebhooksService } from './webhooks.service';
+
+/** Signed webhooks: incident and run events delivered to a site's URLs, with retries. */
+@Module({
+  imports: [SitesModule],
+  controllers: [WebhooksController],
+  providers: [WebhooksService],
+})
+export class WebhooksModule {}
