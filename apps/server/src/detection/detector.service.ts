@@ -14,6 +14,7 @@ import {
 } from '@parallax/detect';
 import { METRIC_NAMES } from '@parallax/contracts';
 import type { SiteEntity } from '@parallax/db';
+import { PeriodicJob } from '../common/periodic-job';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/runtime';
 import { RollupRepository } from '../ingest/rollup.repository';
@@ -88,7 +89,7 @@ export function incidentFields(siteId: string, i: IncidentState): IncidentFields
 export class DetectorService implements OnModuleInit {
   private readonly logger = new Logger('Detector');
   private readonly lastTickMs = new Map<string, number>();
-  private running = false;
+  private readonly job = new PeriodicJob(this.logger, 'detector loop', (nowMs: number) => this.pass(nowMs));
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -103,16 +104,17 @@ export class DetectorService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.scheduler.addInterval('detector', setInterval(() => void this.loop(Date.now()), this.config.detectLoopMs));
+    this.job.every(this.scheduler, 'detector', this.config.detectLoopMs, () => [Date.now()]);
   }
 
   /** One pass: every site whose tick is due is judged. Returns the sites judged. */
   async loop(nowMs: number): Promise<string[]> {
-    if (this.running) return [];
-    this.running = true;
-    try {
-      return (
-        (await this.rollups.withExclusiveLock(DETECT_LOCK_KEY, async () => {
+    return (await this.job.run(nowMs)) ?? [];
+  }
+
+  private async pass(nowMs: number): Promise<string[]> {
+    return (
+      (await this.rollups.withExclusiveLock(DETECT_LOCK_KEY, async () => {
           const judged: string[] = [];
           for (const site of await this.sites.list()) {
             const { tickSeconds, config } = siteDetectSettings(site.detectConfig);
@@ -127,14 +129,8 @@ export class DetectorService implements OnModuleInit {
             }
           }
           return judged;
-        })) ?? []
-      );
-    } catch (error) {
-      this.logger.warn({ msg: 'detector loop failed; will retry', error: (error as Error).message });
-      return [];
-    } finally {
-      this.running = false;
-    }
+      })) ?? []
+    );
   }
 
   /** One tick of one site: detect, correlate, move incidents through their lifecycle, and keep every series' verdict. */

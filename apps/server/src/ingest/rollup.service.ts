@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { PeriodicJob } from '../common/periodic-job';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/runtime';
 import { BeaconRepository } from './beacon.repository';
@@ -23,6 +24,7 @@ export class RollupService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Rollups');
   private flushing: Promise<void> | undefined;
   private queuedFlush: Promise<void> | undefined;
+  private readonly maintenance = new PeriodicJob(this.logger, 'rollup maintenance', (nowMs: number) => this.maintainPass(nowMs));
   /** End of the range reconciled last; each pass checks only minutes closed since (plus one tick of overlap). */
   private reconciledUntilMs: number | undefined;
 
@@ -36,7 +38,7 @@ export class RollupService implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     this.scheduler.addInterval('rollup-flush', setInterval(() => void this.flush(), this.config.rollupFlushMs));
-    this.scheduler.addInterval('rollup-compact', setInterval(() => void this.maintain(Date.now()), this.config.rollupCompactMs));
+    this.maintenance.every(this.scheduler, 'rollup-compact', this.config.rollupCompactMs, () => [Date.now()]);
   }
 
   /**
@@ -66,20 +68,20 @@ export class RollupService implements OnModuleInit, OnApplicationShutdown {
 
   /** Compaction and reconciliation of closed minutes, by one replica at a time. */
   async maintain(nowMs: number): Promise<void> {
-    try {
-      await this.rollups.withExclusiveLock(COMPACT_LOCK_KEY, async () => {
-        const closedBefore = new Date(Math.floor((nowMs - ROLLUP_GRACE_MS) / MINUTE_MS) * MINUTE_MS);
-        const from = this.reconciledUntilMs === undefined ? closedBefore.getTime() - STARTUP_RECONCILE_LOOKBACK_MS : this.reconciledUntilMs - MINUTE_MS;
-        await this.reconcile(new Date(from), closedBefore);
-        // Fragments that reached minutes reconciled by an earlier pass would be compacted into
-        // them unchecked: after a long outage, a retried flush counted a minute twice.
-        for (const [start, end] of runsOfMinutes(await this.rollups.lateMinutes(new Date(from)))) await this.reconcile(new Date(start), new Date(end));
-        this.reconciledUntilMs = closedBefore.getTime();
-        await this.rollups.compactBefore(closedBefore);
-      });
-    } catch (error) {
-      this.logger.warn({ msg: 'rollup maintenance failed; will retry', error: (error as Error).message });
-    }
+    await this.maintenance.run(nowMs);
+  }
+
+  private async maintainPass(nowMs: number): Promise<void> {
+    await this.rollups.withExclusiveLock(COMPACT_LOCK_KEY, async () => {
+      const closedBefore = new Date(Math.floor((nowMs - ROLLUP_GRACE_MS) / MINUTE_MS) * MINUTE_MS);
+      const from = this.reconciledUntilMs === undefined ? closedBefore.getTime() - STARTUP_RECONCILE_LOOKBACK_MS : this.reconciledUntilMs - MINUTE_MS;
+      await this.reconcile(new Date(from), closedBefore);
+      // Fragments that reached minutes reconciled by an earlier pass would be compacted into
+      // them unchecked: after a long outage, a retried flush counted a minute twice.
+      for (const [start, end] of runsOfMinutes(await this.rollups.lateMinutes(new Date(from)))) await this.reconcile(new Date(start), new Date(end));
+      this.reconciledUntilMs = closedBefore.getTime();
+      await this.rollups.compactBefore(closedBefore);
+    });
   }
 
   /** Rebuilds from raw beacons every site-minute in [from, to) whose rollup count differs from the raw count. */

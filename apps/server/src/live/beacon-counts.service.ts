@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { PeriodicJob } from '../common/periodic-job';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/runtime';
 import { RollupRepository } from '../ingest/rollup.repository';
@@ -16,7 +17,9 @@ const BEACON_COUNTS_LOCK_KEY = 0x50424d43; // "PBMC"
 export class BeaconCountsService implements OnModuleInit {
   private readonly logger = new Logger('Live');
   private lastMinute = 0;
-  private running = false;
+  private readonly job = new PeriodicJob(this.logger, 'beacon counts', (nowMs: number) =>
+    this.rollups.withExclusiveLock(BEACON_COUNTS_LOCK_KEY, () => this.emitLastMinute(nowMs)),
+  );
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -26,19 +29,11 @@ export class BeaconCountsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.scheduler.addInterval('beacon-counts', setInterval(() => void this.tick(Date.now()), this.config.detectLoopMs));
+    this.job.every(this.scheduler, 'beacon-counts', this.config.detectLoopMs, () => [Date.now()]);
   }
 
   async tick(nowMs: number): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await this.rollups.withExclusiveLock(BEACON_COUNTS_LOCK_KEY, () => this.emitLastMinute(nowMs));
-    } catch (error) {
-      this.logger.warn({ msg: 'beacon counts failed; will retry', error: (error as Error).message });
-    } finally {
-      this.running = false;
-    }
+    await this.job.run(nowMs);
   }
 
   private async emitLastMinute(nowMs: number): Promise<void> {

@@ -2,7 +2,9 @@ import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nest
 import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { listJourneyFiles, parseJourney, scheduleTiming, type Journey } from '@parallax/journeys';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { DomainError } from '../common/domain-error';
+import { PeriodicJob } from '../common/periodic-job';
 import { requireUuid } from '../common/uuid';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/runtime';
@@ -39,7 +41,7 @@ export class JourneysService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Journeys');
   private watcher: FSWatcher | undefined;
   private syncTimer: NodeJS.Timeout | undefined;
-  private resyncTimer: NodeJS.Timeout | undefined;
+  private readonly resync = new PeriodicJob(this.logger, 'journeys folder resync', (dir: string) => this.syncFolder(dir));
   /** Last problem reported per file, so a file that stays invalid is reported once, not at every resync. */
   private readonly reported = new Map<string, string>();
 
@@ -48,13 +50,14 @@ export class JourneysService implements OnModuleInit, OnModuleDestroy {
     private readonly journeys: JourneyRepository,
     private readonly sites: SiteRepository,
     private readonly agents: AgentRepository,
+    private readonly scheduler: SchedulerRegistry,
   ) {}
 
   async onModuleInit(): Promise<void> {
     const dir = this.config.journeysDir && resolve(this.config.journeysDir);
     if (!dir || !existsSync(dir)) return;
     await this.syncFolder(dir);
-    this.resyncTimer = setInterval(() => void this.syncFolder(dir).catch(() => undefined), RESYNC_MS);
+    this.resync.every(this.scheduler, 'journeys-resync', RESYNC_MS, () => [dir]);
     try {
       this.watcher = watch(dir, { recursive: true }, () => {
         clearTimeout(this.syncTimer);
@@ -67,7 +70,6 @@ export class JourneysService implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     clearTimeout(this.syncTimer);
-    clearInterval(this.resyncTimer);
     this.watcher?.close();
   }
 

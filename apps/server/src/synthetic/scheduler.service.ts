@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { scheduleTiming } from '@parallax/journeys';
+import { PeriodicJob } from '../common/periodic-job';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/runtime';
 import { JourneyRepository } from './journey.repository';
@@ -23,7 +24,7 @@ export class SchedulerService implements OnModuleInit {
   private readonly logger = new Logger('Scheduler');
   /** Slots this replica already inserted (or saw taken), so each is attempted once per replica. */
   private readonly scheduled = new Map<string, number>();
-  private ticking = false;
+  private readonly job = new PeriodicJob(this.logger, 'scheduler tick', (nowMs: number) => this.pass(nowMs));
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -33,28 +34,23 @@ export class SchedulerService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.scheduler.addInterval('synthetic-scheduler', setInterval(() => void this.tick(Date.now()), this.config.schedulerTickMs));
+    this.job.every(this.scheduler, 'synthetic-scheduler', this.config.schedulerTickMs, () => [Date.now()]);
   }
 
   /** One scheduler pass; returns how many runs it inserted. */
   async tick(nowMs: number): Promise<number> {
-    if (this.ticking) return 0;
-    this.ticking = true;
-    try {
-      const inserted = await this.scheduleSlots(nowMs);
-      const { requeued, lost } = await this.runs.expireLeases(MAX_REQUEUES);
-      for (const r of requeued) this.logger.warn({ msg: 'lease expired; run re-queued', runId: r.id, location: r.location });
-      for (const r of lost) this.logger.warn({ msg: 'run lost', runId: r.id, location: r.location, reason: r.error });
-      for (const r of await this.runs.expireUnclaimed(this.config.runMaxWaitMs)) {
-        this.logger.warn({ msg: 'run lost', runId: r.id, location: r.location, reason: r.error });
-      }
-      return inserted;
-    } catch (error) {
-      this.logger.warn({ msg: 'scheduler tick failed; will retry', error: (error as Error).message });
-      return 0;
-    } finally {
-      this.ticking = false;
+    return (await this.job.run(nowMs)) ?? 0;
+  }
+
+  private async pass(nowMs: number): Promise<number> {
+    const inserted = await this.scheduleSlots(nowMs);
+    const { requeued, lost } = await this.runs.expireLeases(MAX_REQUEUES);
+    for (const r of requeued) this.logger.warn({ msg: 'lease expired; run re-queued', runId: r.id, location: r.location });
+    for (const r of lost) this.logger.warn({ msg: 'run lost', runId: r.id, location: r.location, reason: r.error });
+    for (const r of await this.runs.expireUnclaimed(this.config.runMaxWaitMs)) {
+      this.logger.warn({ msg: 'run lost', runId: r.id, location: r.location, reason: r.error });
     }
+    return inserted;
   }
 
   private async scheduleSlots(nowMs: number): Promise<number> {

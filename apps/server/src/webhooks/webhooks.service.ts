@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/domain-error';
+import { PeriodicJob } from '../common/periodic-job';
 import { SECRET_KEY } from '../config/runtime';
 import { queryRows } from '../database/sql';
 import { DomainEvents } from '../live/domain-events';
@@ -43,7 +44,7 @@ export function eventText(event: string, data: Record<string, unknown>): string 
 export class WebhooksService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Webhooks');
   private readonly unsubscribe: (() => void)[] = [];
-  private dispatching = false;
+  private readonly dispatcher = new PeriodicJob(this.logger, 'webhook dispatch', () => this.dispatchPass());
 
   constructor(
     private readonly dataSource: DataSource,
@@ -56,7 +57,7 @@ export class WebhooksService implements OnModuleInit, OnModuleDestroy {
     for (const event of WEBHOOK_EVENTS) {
       this.unsubscribe.push(this.events.on(event, (payload) => void this.enqueue(event, payload as unknown as { siteId: string } & Record<string, unknown>)));
     }
-    this.scheduler.addInterval('webhook-dispatch', setInterval(() => void this.dispatch(), DISPATCH_INTERVAL_MS));
+    this.dispatcher.every(this.scheduler, 'webhook-dispatch', DISPATCH_INTERVAL_MS, () => []);
   }
 
   onModuleDestroy(): void {
@@ -117,25 +118,21 @@ export class WebhooksService implements OnModuleInit, OnModuleDestroy {
 
   /** Sends due deliveries (claimed with SKIP LOCKED, so replicas share the work). */
   async dispatch(): Promise<void> {
-    if (this.dispatching) return;
-    this.dispatching = true;
-    try {
-      for (;;) {
-        const due = await queryRows<DeliveryRow>(
-          this.dataSource,
-          `UPDATE webhook_deliveries d SET next_attempt_at = now() + interval '60 seconds'
-           FROM (SELECT site_id, id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= now()
-                 ORDER BY next_attempt_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED) due, webhooks w
-           WHERE d.site_id = due.site_id AND d.id = due.id AND w.id = d.webhook_id
-           RETURNING d.site_id AS "siteId", d.id, d.webhook_id AS "webhookId", d.event, d.body, d.attempts, w.url`,
-        );
-        if (!due.length) break;
-        await Promise.all(due.map((d) => this.deliver(d)));
-      }
-    } catch (error) {
-      this.logger.warn({ msg: 'webhook dispatch failed; will retry', error: (error as Error).message });
-    } finally {
-      this.dispatching = false;
+    await this.dispatcher.run();
+  }
+
+  private async dispatchPass(): Promise<void> {
+    for (;;) {
+      const due = await queryRows<DeliveryRow>(
+        this.dataSource,
+        `UPDATE webhook_deliveries d SET next_attempt_at = now() + interval '60 seconds'
+         FROM (SELECT site_id, id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= now()
+               ORDER BY next_attempt_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED) due, webhooks w
+         WHERE d.site_id = due.site_id AND d.id = due.id AND w.id = d.webhook_id
+         RETURNING d.site_id AS "siteId", d.id, d.webhook_id AS "webhookId", d.event, d.body, d.attempts, w.url`,
+      );
+      if (!due.length) break;
+      await Promise.all(due.map((d) => this.deliver(d)));
     }
   }
 
