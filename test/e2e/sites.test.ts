@@ -75,6 +75,11 @@ describe('server basics over real HTTP', () => {
       const res = await server.api(path);
       expect(res.status, path).toBe(400);
     }
+    // A path parameter is checked at the edge, and the answer names it.
+    for (const [path, field] of [['/api/runs/zzz', 'id'], ['/api/sites/x/rum/routes', 'siteId'], ['/api/webhooks?siteId=x', 'siteId']]) {
+      const res = await server.api(path);
+      expect(await json(res), path).toMatchObject({ code: 'validation_failed', message: `${field}: must be a UUID` });
+    }
   });
 
   it('answers malformed JSON with 400 and unknown routes with 404, never with a stack', async () => {

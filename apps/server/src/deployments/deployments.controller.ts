@@ -1,16 +1,15 @@
-import { Body, Controller, Get, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminTokenGuard } from '../common/admin-token.guard';
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SitesService } from '../sites/sites.service';
 import { CreateDeploymentDto, DeploymentsQueryDto } from './dto/deployment.dto';
 import { DeploymentRepository, type DeploymentRow } from './deployment.repository';
+import { AdminOnly } from '../common/auth';
 
 const toView = (d: DeploymentRow) => ({ ...d, at: d.at.toISOString() });
 
 /** Deployment markers and other changes, posted from CI pipelines. */
 @ApiTags('deployments')
-@ApiBearerAuth()
-@UseGuards(AdminTokenGuard)
+@AdminOnly()
 @Controller('api/deployments')
 export class DeploymentsController {
   constructor(

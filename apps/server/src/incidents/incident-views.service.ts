@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { IncidentView } from '@parallax/contracts';
 import { DomainError } from '../common/domain-error';
-import { requireUuid } from '../common/uuid';
 import { DomainEvents } from '../live/domain-events';
 import { DeploymentRepository } from '../deployments/deployment.repository';
 import { IncidentRepository, type IncidentRow } from './incident.repository';
@@ -40,7 +39,6 @@ export class IncidentViewsService {
   }
 
   async get(id: string): Promise<IncidentView> {
-    requireUuid(id);
     const row = await this.incidents.findById(id);
     if (!row) throw new DomainError('not_found', `No incident with id ${id}`);
     return this.view(row);

@@ -1,13 +1,13 @@
-import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminTokenGuard } from '../common/admin-token.guard';
+import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IncidentsQueryDto } from './dto/incident.dto';
 import { IncidentRepository } from './incident.repository';
 import { IncidentViewsService } from './incident-views.service';
+import { AdminOnly } from '../common/auth';
+import { UuidParam } from '../common/uuid';
 
 @ApiTags('incidents')
-@ApiBearerAuth()
-@UseGuards(AdminTokenGuard)
+@AdminOnly()
 @Controller('api/incidents')
 export class IncidentsController {
   constructor(
@@ -24,13 +24,13 @@ export class IncidentsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One incident with its evidence: windows, sample sizes, baseline and current values, change and CI, segments, locations, suspected deployment' })
-  get(@Param('id') id: string) {
+  get(@UuidParam('id') id: string) {
     return this.views.get(id);
   }
 
   @Post(':id/acknowledge')
   @HttpCode(200)
-  acknowledge(@Param('id') id: string) {
+  acknowledge(@UuidParam('id') id: string) {
     return this.views.acknowledge(id);
   }
 }

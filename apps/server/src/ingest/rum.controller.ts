@@ -1,12 +1,13 @@
-import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { SeriesView } from '@parallax/contracts';
-import { AdminTokenGuard } from '../common/admin-token.guard';
 import { DomainError } from '../common/domain-error';
 import { SitesService } from '../sites/sites.service';
 import { RangeQueryDto, SeriesQueryDto } from './dto/rum-query.dto';
 import { RollupRepository } from './rollup.repository';
 import { autoBucketMinutes, bucketize } from './rum-query';
+import { AdminOnly } from '../common/auth';
+import { UuidParam } from '../common/uuid';
 
 const HOUR_MS = 3_600_000;
 const MAX_RANGE_MS = 400 * 24 * HOUR_MS;
@@ -21,8 +22,7 @@ function range(q: { from?: string; to?: string }): { from: Date; to: Date } {
 
 /** Percentiles over time from rollups only: cost grows with range and series, not with traffic. */
 @ApiTags('rum')
-@ApiBearerAuth()
-@UseGuards(AdminTokenGuard)
+@AdminOnly()
 @Controller('api/sites/:siteId/rum')
 export class RumController {
   constructor(
@@ -32,7 +32,7 @@ export class RumController {
 
   @Get('series')
   @ApiOperation({ summary: 'p50/p75/p95 and counts per time bucket for a route, metric and optional segment' })
-  async series(@Param('siteId') siteId: string, @Query() q: SeriesQueryDto): Promise<SeriesView> {
+  async series(@UuidParam('siteId') siteId: string, @Query() q: SeriesQueryDto): Promise<SeriesView> {
     await this.sites.require(siteId);
     const { from, to } = range(q);
     const bucketMinutes = q.bucketMinutes ?? autoBucketMinutes(from.getTime(), to.getTime());
@@ -52,7 +52,7 @@ export class RumController {
 
   @Get('routes')
   @ApiOperation({ summary: 'Routes with data in the range, busiest first' })
-  async routes(@Param('siteId') siteId: string, @Query() q: RangeQueryDto) {
+  async routes(@UuidParam('siteId') siteId: string, @Query() q: RangeQueryDto) {
     await this.sites.require(siteId);
     const { from, to } = range(q);
     return this.rollups.routes(siteId, q.source ?? 'rum', from, to);

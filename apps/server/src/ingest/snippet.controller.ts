@@ -1,14 +1,15 @@
-import { Controller, Get, Inject, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { buildLoaderTag, loadSnippetBundles, renderSiteScript, type SnippetBundles } from '@parallax/snippet';
-import { AdminTokenGuard } from '../common/admin-token.guard';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/runtime';
 import { SitesService } from '../sites/sites.service';
 import { SiteCacheService } from './site-cache.service';
+import { AdminOnly } from '../common/auth';
+import { UuidParam } from '../common/uuid';
 
 const SCRIPT_PREFIX = '/_p/s';
 const YEAR_SECONDS = 31_536_000;
@@ -64,15 +65,14 @@ export class SnippetController {
   }
 
   @Get('api/sites/:id/snippet')
-  @UseGuards(AdminTokenGuard)
-  @ApiBearerAuth()
+  @AdminOnly()
   @ApiTags('sites')
   @ApiOperation({ summary: 'The copy-paste tag for a site (versioned, long-cached script URL)' })
   @ApiQuery({ name: 'attribution', required: false, type: Boolean, description: 'Use the attribution build (LCP element, INP target, CLS source)' })
   @ApiQuery({ name: 'consent', required: false, enum: ['required'], description: 'Send nothing until parallax("consent", true)' })
   @ApiQuery({ name: 'release', required: false, type: String })
   async tag(
-    @Param('id') id: string,
+    @UuidParam('id') id: string,
     @Req() request: FastifyRequest,
     @Query('attribution') attribution?: string,
     @Query('consent') consent?: string,

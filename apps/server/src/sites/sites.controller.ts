@@ -1,12 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminTokenGuard } from '../common/admin-token.guard';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CreateSiteDto, SiteView, UpdateSiteDto } from './dto/site.dto';
 import { SitesService } from './sites.service';
+import { AdminOnly } from '../common/auth';
+import { UuidParam } from '../common/uuid';
 
 @ApiTags('sites')
-@ApiBearerAuth()
-@UseGuards(AdminTokenGuard)
+@AdminOnly()
 @Controller('api/sites')
 export class SitesController {
   constructor(private readonly sites: SitesService) {}
@@ -26,20 +26,20 @@ export class SitesController {
 
   @Get(':id')
   @ApiOkResponse({ type: SiteView })
-  get(@Param('id') id: string): Promise<SiteView> {
+  get(@UuidParam('id') id: string): Promise<SiteView> {
     return this.sites.get(id);
   }
 
   @Patch(':id')
   @ApiOkResponse({ type: SiteView })
-  update(@Param('id') id: string, @Body() body: UpdateSiteDto): Promise<SiteView> {
+  update(@UuidParam('id') id: string, @Body() body: UpdateSiteDto): Promise<SiteView> {
     return this.sites.update(id, body);
   }
 
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a site and all of its data' })
-  delete(@Param('id') id: string): Promise<void> {
+  delete(@UuidParam('id') id: string): Promise<void> {
     return this.sites.delete(id);
   }
 }

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { SiteEntity } from '@parallax/db';
 import { DomainError } from '../common/domain-error';
-import { requireUuid } from '../common/uuid';
 import { detectConfigProblem } from '@parallax/detect';
 import { CreateSiteDto, SiteView, UpdateSiteDto } from './dto/site.dto';
 import { SiteRepository } from './site.repository';
@@ -55,7 +54,6 @@ export class SitesService {
   }
 
   async update(id: string, changes: UpdateSiteDto): Promise<SiteView> {
-    this.checkId(id);
     checkDetectConfig(changes.detectConfig);
     const site = await this.sites.update(id, changes);
     if (!site) throw this.notFound(id);
@@ -63,20 +61,14 @@ export class SitesService {
   }
 
   async delete(id: string): Promise<void> {
-    this.checkId(id);
     if (!(await this.sites.delete(id))) throw this.notFound(id);
   }
 
   /** The site entity, or a site_not_found error. */
   async require(id: string): Promise<SiteEntity> {
-    this.checkId(id);
     const site = await this.sites.findById(id);
     if (!site) throw this.notFound(id);
     return site;
-  }
-
-  private checkId(id: string): void {
-    requireUuid(id);
   }
 
   private notFound(id: string): DomainError {

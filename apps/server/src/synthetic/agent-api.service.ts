@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AgentHeartbeat, AgentRegistration, AgentSession, ClaimedRun, RunReport, RunStatus } from '@parallax/contracts';
 import { loadSnippetBundles } from '@parallax/snippet';
 import { DomainError } from '../common/domain-error';
-import { requireUuid } from '../common/uuid';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/runtime';
 import { DomainEvents } from '../live/domain-events';
@@ -134,7 +133,6 @@ export class AgentApiService {
   }
 
   private async requireAgent(agentId: string): Promise<string> {
-    requireUuid(agentId, 'agentId');
     const location = await this.agents.touch(agentId);
     if (!location) throw new DomainError('unauthorized', 'Unknown agent; register again');
     return location;

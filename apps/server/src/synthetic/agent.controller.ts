@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import {
   agentHeartbeatSchema,
@@ -11,16 +11,16 @@ import {
   type ClaimRequest,
   type RunReport,
 } from '@parallax/contracts';
-import { AgentTokenGuard } from '../common/agent-token.guard';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/runtime';
 import { AgentApiService } from './agent-api.service';
+import { AgentOnly } from '../common/auth';
+import { UuidParam } from '../common/uuid';
 
 /** The pull protocol of location agents (outbound connections only, agent token). */
 @ApiTags('agents')
-@ApiBearerAuth()
-@UseGuards(AgentTokenGuard)
+@AgentOnly()
 @Controller('api/agent')
 export class AgentController {
   constructor(
@@ -52,7 +52,7 @@ export class AgentController {
   @Post('runs/:runId/result')
   @HttpCode(200)
   @ApiOperation({ summary: 'Report the result of a leased run' })
-  report(@Param('runId', new ParseUUIDPipe()) runId: string, @Body(new ZodValidationPipe(runReportSchema)) body: RunReport) {
+  report(@UuidParam('runId') runId: string, @Body(new ZodValidationPipe(runReportSchema)) body: RunReport) {
     return this.agents.report(runId, body);
   }
 

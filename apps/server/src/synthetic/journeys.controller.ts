@@ -1,14 +1,13 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { AdminTokenGuard } from '../common/admin-token.guard';
-import { requireUuid } from '../common/uuid';
+import { Body, Controller, Delete, Get, HttpCode, Post, Put } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CreateJourneyDto, UpdateJourneyDto } from './dto/journey.dto';
 import { JourneysService, toJourneyView } from './journeys.service';
 import { RunsService } from './runs.service';
+import { AdminOnly } from '../common/auth';
+import { UuidParam, OptionalUuidQuery } from '../common/uuid';
 
 @ApiTags('journeys')
-@ApiBearerAuth()
-@UseGuards(AdminTokenGuard)
+@AdminOnly()
 @Controller('api/journeys')
 export class JourneysController {
   constructor(
@@ -24,45 +23,44 @@ export class JourneysController {
 
   @Get()
   @ApiQuery({ name: 'siteId', required: false })
-  async list(@Query('siteId') siteId?: string) {
-    if (siteId !== undefined) requireUuid(siteId, 'siteId');
+  async list(@OptionalUuidQuery('siteId') siteId?: string) {
     return (await this.journeys.list(siteId)).map(toJourneyView);
   }
 
   @Get(':id')
-  async get(@Param('id') id: string) {
+  async get(@UuidParam('id') id: string) {
     return toJourneyView(await this.journeys.require(id));
   }
 
   @Put(':id')
   @ApiOperation({ summary: 'New version of a journey (its name must stay the same)' })
-  async update(@Param('id') id: string, @Body() body: UpdateJourneyDto) {
+  async update(@UuidParam('id') id: string, @Body() body: UpdateJourneyDto) {
     const existing = await this.journeys.require(id);
     return toJourneyView((await this.journeys.save(body.yaml, { origin: existing.origin, filePath: existing.filePath ?? undefined, siteId: existing.siteId })).journey);
   }
 
   @Post(':id/enable')
   @HttpCode(200)
-  async enable(@Param('id') id: string) {
+  async enable(@UuidParam('id') id: string) {
     return toJourneyView(await this.journeys.setEnabled(id, true));
   }
 
   @Post(':id/disable')
   @HttpCode(200)
-  async disable(@Param('id') id: string) {
+  async disable(@UuidParam('id') id: string) {
     return toJourneyView(await this.journeys.setEnabled(id, false));
   }
 
   @Post(':id/run')
   @HttpCode(202)
   @ApiOperation({ summary: 'Run now, once per location of the journey' })
-  async runNow(@Param('id') id: string) {
+  async runNow(@UuidParam('id') id: string) {
     return this.runs.runNow(await this.journeys.require(id));
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async delete(@Param('id') id: string): Promise<void> {
+  async delete(@UuidParam('id') id: string): Promise<void> {
     await this.journeys.delete(id);
   }
 }

@@ -5,7 +5,6 @@ import { listJourneyFiles, parseJourney, scheduleTiming, type Journey } from '@p
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { DomainError } from '../common/domain-error';
 import { PeriodicJob } from '../common/periodic-job';
-import { requireUuid } from '../common/uuid';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/runtime';
 import { SiteRepository } from '../sites/site.repository';
@@ -154,7 +153,6 @@ export class JourneysService implements OnModuleInit, OnModuleDestroy {
   }
 
   async require(id: string): Promise<JourneyRow> {
-    requireUuid(id);
     const journey = await this.journeys.findById(id);
     if (!journey) throw new DomainError('not_found', `No journey with id ${id}`);
     return journey;

@@ -1,14 +1,13 @@
-import { Body, Controller, Get, Param, Put, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminTokenGuard } from '../common/admin-token.guard';
+import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '../common/domain-error';
 import { AgentRepository } from './agent.repository';
 import { AGENT_STALE_MS } from './agent-api.service';
 import { LOCATION_NAME, LocationDto } from './dto/journey.dto';
+import { AdminOnly } from '../common/auth';
 
 @ApiTags('locations')
-@ApiBearerAuth()
-@UseGuards(AdminTokenGuard)
+@AdminOnly()
 @Controller('api/locations')
 export class LocationsController {
   constructor(private readonly agents: AgentRepository) {}

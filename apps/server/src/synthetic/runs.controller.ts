@@ -1,14 +1,14 @@
-import { Controller, Get, Param, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AdminTokenGuard } from '../common/admin-token.guard';
 import { RunsQueryDto } from './dto/journey.dto';
 import { RunRepository } from './run.repository';
 import { RunsService, toRunView } from './runs.service';
+import { AdminOnly } from '../common/auth';
+import { UuidParam } from '../common/uuid';
 
 @ApiTags('runs')
-@ApiBearerAuth()
-@UseGuards(AdminTokenGuard)
+@AdminOnly()
 @Controller('api/runs')
 export class RunsController {
   constructor(
@@ -24,13 +24,13 @@ export class RunsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'A run with its steps, marks, console errors, failed requests and lab vitals' })
-  get(@Param('id') id: string) {
+  get(@UuidParam('id') id: string) {
     return this.runs.get(id);
   }
 
   @Get(':id/screenshot')
   @ApiOperation({ summary: 'Screenshot taken when the run failed (JPEG)' })
-  async screenshot(@Param('id') id: string, @Res() reply: FastifyReply) {
+  async screenshot(@UuidParam('id') id: string, @Res() reply: FastifyReply) {
     const shot = await this.runs.screenshot(id);
     void reply.header('content-type', shot.contentType).header('cache-control', 'private, max-age=86400').send(shot.data);
   }

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { RunView } from '@parallax/contracts';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/domain-error';
-import { requireUuid } from '../common/uuid';
 import { queryRows } from '../database/sql';
 import type { JourneyRow } from './journey.repository';
 import { RunRepository, type RunRow } from './run.repository';
@@ -70,7 +69,6 @@ export class RunsService {
   }
 
   async require(id: string): Promise<RunRow> {
-    requireUuid(id);
     const run = await this.runs.findById(id);
     if (!run) throw new DomainError('not_found', `No run with id ${id}`);
     return run;

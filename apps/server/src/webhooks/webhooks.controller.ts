@@ -1,14 +1,13 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { AdminTokenGuard } from '../common/admin-token.guard';
-import { requireUuid } from '../common/uuid';
+import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { SitesService } from '../sites/sites.service';
 import { CreateWebhookDto } from './dto/webhook.dto';
 import { WebhooksService } from './webhooks.service';
+import { AdminOnly } from '../common/auth';
+import { UuidParam, OptionalUuidQuery } from '../common/uuid';
 
 @ApiTags('webhooks')
-@ApiBearerAuth()
-@UseGuards(AdminTokenGuard)
+@AdminOnly()
 @Controller('api/webhooks')
 export class WebhooksController {
   constructor(
@@ -31,20 +30,19 @@ export class WebhooksController {
 
   @Get()
   @ApiQuery({ name: 'siteId', required: false })
-  list(@Query('siteId') siteId?: string) {
-    if (siteId !== undefined) requireUuid(siteId, 'siteId');
+  list(@OptionalUuidQuery('siteId') siteId?: string) {
     return this.webhooks.list(siteId);
   }
 
   @Get(':id/deliveries')
   @ApiOperation({ summary: 'Delivery log of a webhook, newest first' })
-  deliveries(@Param('id', new ParseUUIDPipe()) id: string) {
+  deliveries(@UuidParam('id') id: string) {
     return this.webhooks.deliveries(id);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async delete(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+  async delete(@UuidParam('id') id: string): Promise<void> {
     await this.webhooks.delete(id);
   }
 }
