@@ -93,7 +93,10 @@ function pump() {
 }
 
 function answer(res, status, origin) {
-  if (origin) res.setHeader('access-control-allow-origin', origin), res.setHeader('vary', 'Origin');
+  if (origin) {
+    res.setHeader('access-control-allow-origin', origin);
+    res.setHeader('vary', 'Origin');
+  }
   res.writeHead(status).end();
 }
 

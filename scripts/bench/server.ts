@@ -1,6 +1,6 @@
 // Shared by the benchmarks: a PostgreSQL (embedded, or a fresh database on DATABASE_URL) and the built server as a child process.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -139,7 +139,7 @@ export function treePssMiB(rootPid: number): number {
 
 function readdirSafe(dir: string): string[] {
   try {
-    return require('node:fs').readdirSync(dir) as string[];
+    return readdirSync(dir);
   } catch {
     return [];
   }

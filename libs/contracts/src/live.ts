@@ -33,7 +33,13 @@ export interface LiveEventMap {
 export type LiveEventName = keyof LiveEventMap;
 
 /** Names of the events the live feed carries. */
-export const LIVE_EVENT_NAMES = ['run.completed', 'incident.opened', 'incident.updated', 'incident.resolved', 'beacons.minute'] as const satisfies readonly LiveEventName[];
+export const LIVE_EVENT_NAMES = [
+  'run.completed',
+  'incident.opened',
+  'incident.updated',
+  'incident.resolved',
+  'beacons.minute',
+] as const satisfies readonly LiveEventName[];
 
 /** Events a webhook may subscribe to (the live feed's, minus the per-minute counts). */
 export const WEBHOOK_EVENTS = ['incident.opened', 'incident.updated', 'incident.resolved', 'run.completed'] as const satisfies readonly LiveEventName[];

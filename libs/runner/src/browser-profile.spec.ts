@@ -4,8 +4,18 @@ import { applyThrottling, contextOptionsFor } from './browser-profile';
 
 describe('contextOptionsFor', () => {
   it('turns presets and custom devices into context options', () => {
-    expect(contextOptionsFor({ device: 'desktop' })).toEqual({ viewport: { width: 1366, height: 768 }, deviceScaleFactor: 1, isMobile: false, hasTouch: false });
-    expect(contextOptionsFor({ device: 'pixel-7' })).toMatchObject({ viewport: { width: 412, height: 839 }, isMobile: true, hasTouch: true, userAgent: expect.stringContaining('Pixel 7') });
+    expect(contextOptionsFor({ device: 'desktop' })).toEqual({
+      viewport: { width: 1366, height: 768 },
+      deviceScaleFactor: 1,
+      isMobile: false,
+      hasTouch: false,
+    });
+    expect(contextOptionsFor({ device: 'pixel-7' })).toMatchObject({
+      viewport: { width: 412, height: 839 },
+      isMobile: true,
+      hasTouch: true,
+      userAgent: expect.stringContaining('Pixel 7'),
+    });
     expect(contextOptionsFor({ device: { viewport: { width: 500, height: 900 }, mobile: true, userAgent: 'UA/1' } })).toEqual({
       viewport: { width: 500, height: 900 },
       deviceScaleFactor: 1,

@@ -17,11 +17,7 @@ export function contextOptionsFor(journey: Pick<Journey, 'device'>): BrowserCont
  * Applies the journey's network profile and CPU slow-down to one page over the DevTools protocol.
  * Returns the CDP session used (the given one, or a new one the page owns), or undefined when nothing was needed.
  */
-export async function applyThrottling(
-  page: Page,
-  journey: Pick<Journey, 'network' | 'cpuSlowdown'>,
-  cdp?: CDPSession,
-): Promise<CDPSession | undefined> {
+export async function applyThrottling(page: Page, journey: Pick<Journey, 'network' | 'cpuSlowdown'>, cdp?: CDPSession): Promise<CDPSession | undefined> {
   const net = networkProfile(journey.network);
   const cpuRate = journey.cpuSlowdown ?? 1;
   if (!net && cpuRate <= 1) return cdp;

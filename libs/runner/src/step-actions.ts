@@ -142,7 +142,6 @@ export function resolveUrl(url: string, baseUrl: string | undefined): string {
  */
 export function describeError(err: unknown): string {
   const raw = err instanceof Error ? err.message : String(err);
-  // eslint-disable-next-line no-control-regex
   const text = raw.replace(/\u001b\[[0-9;]*m/g, '');
   const head = firstLine(text).replace(/^[a-zA-Z]+\.[a-zA-Z]+: /, '');
   const waiting = /waiting for (.+)/.exec(text)?.[1];

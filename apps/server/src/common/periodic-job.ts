@@ -32,7 +32,10 @@ export class PeriodicJob<A extends unknown[], T> {
 
   /** Runs a pass every `everyMs` under `name` in Nest's registry (which clears it at shutdown). */
   every(scheduler: SchedulerRegistry, name: string, everyMs: number, args: () => A): this {
-    scheduler.addInterval(name, setInterval(() => void this.run(...args()), everyMs));
+    scheduler.addInterval(
+      name,
+      setInterval(() => void this.run(...args()), everyMs),
+    );
     return this;
   }
 }

@@ -24,7 +24,7 @@ export const envSchema = z.object({
   /** Token location agents present; without it only the in-process `local` agent runs. */
   PARALLAX_AGENT_TOKEN: z.string().min(16, 'must be at least 16 characters').max(200).optional(),
   /** Path of the beacon collector; avoid words ad blockers match (rum, beacon, collect, analytics). */
-  PARALLAX_COLLECT_PATH: z.string().regex(/^\/[A-Za-z0-9_\/-]{1,63}$/, 'must be a path like /_p/e').default('/_p/e'),
+  PARALLAX_COLLECT_PATH: z.string().regex(/^\/[A-Za-z0-9_/-]{1,63}$/, 'must be a path like /_p/e').default('/_p/e'),
   /** Header set by a trusted edge (CDN) with the visitor's country, e.g. cf-ipcountry. */
   PARALLAX_REGION_HEADER: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).transform((v) => v.toLowerCase()).optional(),
   /** Beacons per second one client may send (token bucket; the burst is 10 times this). */
