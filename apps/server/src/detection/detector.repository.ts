@@ -5,6 +5,8 @@ import type { DetectionSource, DetectionStatus, DetectionVerdict } from '@parall
 import type { RumMetric, RumRollup, SegmentDim, SyntheticRun, TimeRange } from '@parallax/detect';
 import { QuantileSketch } from '@parallax/sketch';
 import { queryRows } from '../database/sql';
+import { BeaconRepository } from '../ingest/beacon.repository';
+import { RunRepository } from '../synthetic/run.repository';
 import { DetectorState, type DetectorStateRow } from './detector-state';
 
 const VITALS: readonly RumMetric[] = METRIC_NAMES;
@@ -15,7 +17,11 @@ export type StoredVerdict = DetectionVerdict & { updatedAt: Date };
 /** Reads what the detectors need (rollups and run results, never raw real-user beacons) and keeps their state. */
 @Injectable()
 export class DetectorRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly runs: RunRepository,
+    private readonly beacons: BeaconRepository,
+  ) {}
 
   /** Routes with real-user vitals in [from, to). */
   async rumRoutes(siteId: string, from: Date, to: Date): Promise<string[]> {
@@ -52,34 +58,23 @@ export class DetectorRepository {
 
   /** Step durations and lab vitals of runs finished in [from, to), one value per step (or beacon) and metric. */
   async syntheticRuns(siteId: string, from: Date, to: Date): Promise<SyntheticRun[]> {
-    const runs = await queryRows<{ id: string; location: string; finished_at: Date; status: string; steps: { route: string | null; status: string; durationMs: number }[] | null }>(
-      this.dataSource,
-      `SELECT id, location, finished_at, status, steps FROM runs WHERE site_id = $1 AND finished_at >= $2 AND finished_at < $3
-       AND status IN ('passed', 'failed', 'degraded', 'retried')`,
-      [siteId, from, to],
-    );
+    const runs = await this.runs.finishedBetween(siteId, from, to);
     const out: SyntheticRun[] = [];
     const byId = new Map(runs.map((r) => [r.id, r]));
     for (const run of runs) {
       for (const step of run.steps ?? []) {
         if (!step.route || step.status === 'skipped') continue;
         const ok = step.status !== 'failed';
-        out.push({ runId: run.id, at: run.finished_at.getTime(), location: run.location, route: step.route, metric: 'duration', value: ok ? step.durationMs : null, ok });
+        out.push({ runId: run.id, at: run.finishedAt.getTime(), location: run.location, route: step.route, metric: 'duration', value: ok ? step.durationMs : null, ok });
       }
     }
-    if (runs.length) {
-      // Lab vitals arrive as synthetic beacons of the run, on the same route templates as real users.
-      const beacons = await queryRows<Record<RumMetric, number | null> & { synthetic_run_id: string; route: string }>(
-        this.dataSource,
-        `SELECT synthetic_run_id, route, lcp, inp, cls, fcp, ttfb FROM beacons WHERE site_id = $1 AND synthetic_run_id = ANY($2)`,
-        [siteId, runs.map((r) => r.id)],
-      );
-      for (const b of beacons) {
-        const run = byId.get(b.synthetic_run_id)!;
-        for (const metric of VITALS) {
-          const value = b[metric];
-          if (value !== null) out.push({ runId: run.id, at: run.finished_at.getTime(), location: run.location, route: b.route, metric, value, ok: true });
-        }
+    // Lab vitals arrive as synthetic beacons of the run, on the same route templates as real users.
+    for (const b of await this.beacons.labVitals(siteId, runs.map((r) => r.id))) {
+      const run = byId.get(b.runId);
+      if (!run) continue;
+      for (const metric of VITALS) {
+        const value = b[metric];
+        if (value !== null) out.push({ runId: run.id, at: run.finishedAt.getTime(), location: run.location, route: b.route, metric, value, ok: true });
       }
     }
     return out;

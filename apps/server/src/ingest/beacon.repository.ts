@@ -164,4 +164,36 @@ export class BeaconRepository {
     );
     return rows as BeaconRow[];
   }
+
+  /** Lab vitals of synthetic runs: the beacons their injected snippet sent, in arrival order. */
+  async labVitals(siteId: string, runIds: string[]): Promise<LabVitalsRow[]> {
+    if (!runIds.length) return [];
+    const { rows } = await this.pool.query<LabVitalsRow>(
+      `SELECT synthetic_run_id AS "runId", route, path, seq, lcp, inp, cls, fcp, ttfb, dns, tcp, tls, request, response,
+         dom_content_loaded AS "domContentLoaded", load
+       FROM beacons WHERE site_id = $1 AND synthetic_run_id = ANY($2) ORDER BY received_at, seq`,
+      [siteId, runIds],
+    );
+    return rows;
+  }
+}
+
+/** One beacon of a synthetic run: where it was and what it measured (ms; CLS unitless). */
+export interface LabVitalsRow {
+  runId: string;
+  route: string;
+  path: string;
+  seq: number;
+  lcp: number | null;
+  inp: number | null;
+  cls: number | null;
+  fcp: number | null;
+  ttfb: number | null;
+  dns: number | null;
+  tcp: number | null;
+  tls: number | null;
+  request: number | null;
+  response: number | null;
+  domContentLoaded: number | null;
+  load: number | null;
 }

@@ -224,4 +224,22 @@ export class RunRepository {
       params,
     );
   }
+
+  /** Runs that finished in [from, to) with a result worth judging (passed, failed, degraded, retried), with their steps. */
+  finishedBetween(siteId: string, from: Date, to: Date): Promise<FinishedRun[]> {
+    return this.rows<FinishedRun>(
+      `SELECT id, location, finished_at AS "finishedAt", status, steps FROM runs WHERE site_id = $1 AND finished_at >= $2 AND finished_at < $3
+       AND status IN ('passed', 'failed', 'degraded', 'retried')`,
+      [siteId, from, to],
+    );
+  }
+}
+
+/** A finished run as the detector reads it. */
+export interface FinishedRun {
+  id: string;
+  location: string;
+  finishedAt: Date;
+  status: RunStatus;
+  steps: RunReport['steps'] | null;
 }

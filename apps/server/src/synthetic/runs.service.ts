@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { RunView } from '@parallax/contracts';
-import { DataSource } from 'typeorm';
 import { DomainError } from '../common/domain-error';
-import { queryRows } from '../database/sql';
+import { BeaconRepository } from '../ingest/beacon.repository';
 import type { JourneyRow } from './journey.repository';
 import { RunRepository, type RunRow } from './run.repository';
 
@@ -35,7 +34,7 @@ export function toRunView(r: RunRow): RunView {
 export class RunsService {
   constructor(
     private readonly runs: RunRepository,
-    private readonly dataSource: DataSource,
+    private readonly beacons: BeaconRepository,
   ) {}
 
   /** Queues one manual run per location of the journey, due now. */
@@ -59,12 +58,7 @@ export class RunsService {
   async get(id: string) {
     const run = await this.require(id);
     // Lab vitals arrive as synthetic beacons tagged with the run id, through the same collector as real users.
-    const vitals = await queryRows(
-      this.dataSource,
-      `SELECT route, path, seq, lcp, inp, cls, fcp, ttfb, dns, tcp, tls, request, response, dom_content_loaded AS "domContentLoaded", load
-       FROM beacons WHERE site_id = $1 AND synthetic_run_id = $2 ORDER BY received_at, seq`,
-      [run.siteId, run.id],
-    );
+    const vitals = (await this.beacons.labVitals(run.siteId, [run.id])).map(({ runId: _runId, ...v }) => v);
     return { ...toRunView(run), vitals };
   }
 

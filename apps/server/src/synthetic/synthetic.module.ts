@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IngestModule } from '../ingest/ingest.module';
 import { SitesModule } from '../sites/sites.module';
 import { AgentApiService } from './agent-api.service';
 import { AgentController } from './agent.controller';
@@ -14,7 +15,7 @@ import { SchedulerService } from './scheduler.service';
 import { LocalAgentService } from './local-agent.service';
 
 @Module({
-  imports: [SitesModule],
+  imports: [SitesModule, IngestModule],
   controllers: [AgentController, JourneysController, RunsController, LocationsController],
   providers: [AgentRepository, JourneyRepository, RunRepository, JourneysService, RunsService, SchedulerService, AgentApiService, LocalAgentService],
   exports: [LocalAgentService, AgentApiService, SchedulerService, JourneysService, RunRepository],
