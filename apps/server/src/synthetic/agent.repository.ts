@@ -19,7 +19,7 @@ export interface LocationView {
 export class AgentRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  private rows<T = any>(text: string, params: unknown[] = []): Promise<T[]> {
+  private rows<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
     return queryRows<T>(this.dataSource, text, params);
   }
 

@@ -32,7 +32,7 @@ const SELECT = `id, site_id AS "siteId", name, origin, file_path AS "filePath", 
 export class JourneyRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  private rows<T = any>(text: string, params: unknown[] = []): Promise<T[]> {
+  private rows<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
     return queryRows<T>(this.dataSource, text, params);
   }
 

@@ -78,7 +78,7 @@ const SELECT = runColumns();
 export class RunRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  private rows<T = any>(text: string, params: unknown[] = []): Promise<T[]> {
+  private rows<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
     return queryRows<T>(this.dataSource, text, params);
   }
 
@@ -187,7 +187,7 @@ export class RunRepository {
   }
 
   async artifact(runId: string, kind: string): Promise<{ contentType: string; data: Buffer } | null> {
-    const rows = await this.rows(`SELECT content_type AS "contentType", data FROM run_artifacts WHERE run_id = $1 AND kind = $2`, [runId, kind]);
+    const rows = await this.rows<{ contentType: string; data: Buffer }>(`SELECT content_type AS "contentType", data FROM run_artifacts WHERE run_id = $1 AND kind = $2`, [runId, kind]);
     return rows[0] ?? null;
   }
 
@@ -202,7 +202,7 @@ export class RunRepository {
   }
 
   async findById(runId: string): Promise<RunRow | null> {
-    const rows = await this.rows(`SELECT ${SELECT} FROM runs WHERE id = $1`, [runId]);
+    const rows = await this.rows<RunRow>(`SELECT ${SELECT} FROM runs WHERE id = $1`, [runId]);
     return rows[0] ?? null;
   }
 
