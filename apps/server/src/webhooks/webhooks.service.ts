@@ -1,28 +1,17 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { PeriodicJob } from '../common/periodic-job';
 import { SECRET_KEY } from '../config/runtime';
-import { queryRows } from '../database/sql';
 import { DomainEvents } from '../live/domain-events';
 import { WEBHOOK_EVENTS } from '@parallax/contracts';
 import { retryDelayMs, signWebhook, webhookSecret } from './webhook-signature';
+import { WebhookRepository, type DeliveryRow } from './webhook.repository';
 
 const DISPATCH_INTERVAL_MS = 1_000;
 const DELIVERY_TIMEOUT_MS = 10_000;
 const BATCH = 20;
-
-interface DeliveryRow {
-  siteId: string;
-  id: string;
-  webhookId: string;
-  event: string;
-  body: string;
-  attempts: number;
-  url: string;
-}
 
 /** A Slack-compatible one-line text for an event. */
 export function eventText(event: string, data: Record<string, unknown>): string {
@@ -47,7 +36,7 @@ export class WebhooksService implements OnModuleInit, OnModuleDestroy {
   private readonly dispatcher = new PeriodicJob(this.logger, 'webhook dispatch', () => this.dispatchPass());
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly webhooks: WebhookRepository,
     private readonly events: DomainEvents,
     private readonly scheduler: SchedulerRegistry,
     @Inject(SECRET_KEY) private readonly secretKey: string,
@@ -66,34 +55,20 @@ export class WebhooksService implements OnModuleInit, OnModuleDestroy {
 
   /** Creates a webhook; the answer carries its signing secret, shown only this once. */
   async create(siteId: string, url: string, events: string[]) {
-    const rows = await queryRows<{ id: string; createdAt: Date }>(
-      this.dataSource,
-      `INSERT INTO webhooks (site_id, url, events) VALUES ($1, $2, $3) RETURNING id, created_at AS "createdAt"`,
-      [siteId, url, events],
-    );
-    return { id: rows[0].id, siteId, url, events, enabled: true, createdAt: rows[0].createdAt.toISOString(), secret: webhookSecret(this.secretKey, rows[0].id) };
+    const row = await this.webhooks.create(siteId, url, events);
+    return { id: row.id, siteId, url, events, enabled: true, createdAt: row.createdAt.toISOString(), secret: webhookSecret(this.secretKey, row.id) };
   }
 
   list(siteId?: string) {
-    return queryRows(
-      this.dataSource,
-      `SELECT id, site_id AS "siteId", url, events, enabled, created_at AS "createdAt" FROM webhooks WHERE ($1::uuid IS NULL OR site_id = $1) ORDER BY created_at`,
-      [siteId ?? null],
-    );
+    return this.webhooks.list(siteId);
   }
 
   async delete(id: string): Promise<void> {
-    const rows = await queryRows(this.dataSource, `DELETE FROM webhooks WHERE id = $1 RETURNING id`, [id]);
-    if (!rows.length) throw new DomainError('not_found', `No webhook with id ${id}`);
+    if (!(await this.webhooks.delete(id))) throw new DomainError('not_found', `No webhook with id ${id}`);
   }
 
   deliveries(webhookId: string, limit = 50) {
-    return queryRows(
-      this.dataSource,
-      `SELECT id, event, status, attempts, last_status_code AS "lastStatusCode", last_error AS "lastError", created_at AS "createdAt",
-         delivered_at AS "deliveredAt", next_attempt_at AS "nextAttemptAt" FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY created_at DESC LIMIT $2`,
-      [webhookId, limit],
-    );
+    return this.webhooks.deliveries(webhookId, limit);
   }
 
   /** Queues one delivery per enabled webhook of the site that wants `event`. */
@@ -101,14 +76,10 @@ export class WebhooksService implements OnModuleInit, OnModuleDestroy {
     try {
       const body = (deliveryId: string) =>
         JSON.stringify({ event, deliveryId, createdAt: new Date().toISOString(), siteId: payload.siteId, text: eventText(event, payload), data: payload });
-      const hooks = await queryRows<{ id: string }>(this.dataSource, `SELECT id FROM webhooks WHERE site_id = $1 AND enabled AND $2 = ANY(events)`, [payload.siteId, event]);
-      for (const hook of hooks) {
+      const hooks = await this.webhooks.subscribed(payload.siteId, event);
+      for (const webhookId of hooks) {
         const deliveryId = randomUUID();
-        await queryRows(
-          this.dataSource,
-          `INSERT INTO webhook_deliveries (site_id, id, webhook_id, event, body, status) VALUES ($1, $2, $3, $4, $5, 'pending')`,
-          [payload.siteId, deliveryId, hook.id, event, body(deliveryId)],
-        );
+        await this.webhooks.queueDelivery({ siteId: payload.siteId, id: deliveryId, webhookId, event, body: body(deliveryId) });
       }
       if (hooks.length) void this.dispatch();
     } catch (error) {
@@ -123,14 +94,7 @@ export class WebhooksService implements OnModuleInit, OnModuleDestroy {
 
   private async dispatchPass(): Promise<void> {
     for (;;) {
-      const due = await queryRows<DeliveryRow>(
-        this.dataSource,
-        `UPDATE webhook_deliveries d SET next_attempt_at = now() + interval '60 seconds'
-         FROM (SELECT site_id, id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= now()
-               ORDER BY next_attempt_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED) due, webhooks w
-         WHERE d.site_id = due.site_id AND d.id = due.id AND w.id = d.webhook_id
-         RETURNING d.site_id AS "siteId", d.id, d.webhook_id AS "webhookId", d.event, d.body, d.attempts, w.url`,
-      );
+      const due = await this.webhooks.claimDue(BATCH);
       if (!due.length) break;
       await Promise.all(due.map((d) => this.deliver(d)));
     }
@@ -163,16 +127,11 @@ export class WebhooksService implements OnModuleInit, OnModuleDestroy {
     }
     const attempts = d.attempts + 1;
     if (!error) {
-      await queryRows(this.dataSource, `UPDATE webhook_deliveries SET status = 'delivered', attempts = $2, last_status_code = $3, last_error = NULL, delivered_at = now() WHERE id = $1`, [d.id, attempts, statusCode]);
+      await this.webhooks.markDelivered(d.id, attempts, statusCode);
       return;
     }
     const delay = retryDelayMs(attempts);
-    await queryRows(
-      this.dataSource,
-      `UPDATE webhook_deliveries SET status = $2, attempts = $3, last_status_code = $4, last_error = $5,
-         next_attempt_at = now() + ($6 || ' milliseconds')::interval WHERE id = $1`,
-      [d.id, delay === undefined ? 'failed' : 'pending', attempts, statusCode, error.slice(0, 500), String(delay ?? 0)],
-    );
+    await this.webhooks.markAttemptFailed(d.id, attempts, statusCode, error, delay);
     this.logger.warn({ msg: 'webhook delivery failed', deliveryId: d.id, attempts, error, willRetry: delay !== undefined });
   }
 }
