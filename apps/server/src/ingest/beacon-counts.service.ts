@@ -3,8 +3,8 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { PeriodicJob } from '../common/periodic-job';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/runtime';
-import { RollupRepository } from '../ingest/rollup.repository';
-import { DomainEvents } from './domain-events';
+import { RollupRepository } from './rollup.repository';
+import { DomainEvents } from '../live/domain-events';
 
 const MINUTE_MS = 60_000;
 const BEACON_COUNTS_LOCK_KEY = 0x50424d43; // "PBMC"

@@ -7,6 +7,7 @@ import { SitesModule } from '../sites/sites.module';
 import { BeaconRepository } from './beacon.repository';
 import { registerCollectorRoutes } from './collector.routes';
 import { IngestService } from './ingest.service';
+import { BeaconCountsService } from './beacon-counts.service';
 import { RetentionService } from './retention.service';
 import { RollupAggregator } from './rollup-aggregator';
 import { RollupRepository } from './rollup.repository';
@@ -28,6 +29,7 @@ import { SnippetController } from './snippet.controller';
     IngestService,
     RollupService,
     RetentionService,
+    BeaconCountsService,
   ],
   exports: [IngestService, RollupRepository, RollupService, RetentionService, BeaconRepository],
 })
