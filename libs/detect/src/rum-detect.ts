@@ -104,15 +104,7 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
     };
 
   const windowsMinutes = [...rc.recentWindowsMinutes].sort((a, b) => a - b);
-  // Half of the false-alarm budget for the whole route (split over its windows), half for the
-  // segments (Benjamini-Hochberg, calibrated like the route on crossings of a sliding window).
-  const weekMinutes = 7 * rc.dayMinutes;
-  const budgetOf = () => rc.falseAlarmsPerWeek / 2 / windowsMinutes.length;
-  // The route's verdict: judged every minute on a sliding window, so calibrated on upcrossings.
-  const zAllOf = (w: number) => slidingWindowZ(budgetOf() / weekMinutes, w);
-  const alphaAllOf = (w: number) => normalUpperTail(zAllOf(w));
-  // The p75 side (mix analysis, attribution) keeps one look per window length.
-  const zP75Of = (w: number) => normalQuantile(1 - budgetOf() * (w / weekMinutes));
+  const { zAllOf, alphaAllOf, zP75Of } = routeThresholds(rc, windowsMinutes.length);
 
   // Segments are judged on scan ticks only; other ticks look at the whole route alone.
   const scheduled = isScanTick(rc, now, prev);
@@ -228,8 +220,71 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
     (allTests.some((t) => t.testable && t.practical && t.evidenceZ >= NEAR * zAllOf(t.windowMinutes) && ongoing(t)) ||
       segDecisive.some((t) => t.practical && qByTest.get(t)! <= alphaSegments / NEAR_Q && ongoing(t) && standsOut(t)));
 
-  // Persistence on the way in, hysteresis on the way out: a regression holds while its unit
-  // stays worse by half the threshold with some evidence, so it does not flap at the edge.
+  const { streak, active, unit, onsetAt } = nextActivity({ prev, rc, now, candidate, nearly, scheduled, primary, tests, windows, baseline, levelLog, offset });
+
+  const unitTests = tests.filter((t) => t.key === (active ? unit : primary?.key) && t.testable);
+  const shown = primary ?? best(unitTests) ?? allTests[allTests.length - 1];
+  const longAll = allTests[allTests.length - 1];
+  const insufficient = baseline.mode === 'none' || !longAll.testable;
+  const status: DetectStatus = active ? 'regressed' : insufficient ? 'insufficient' : 'ok';
+
+  let segments: SegmentAttribution[] = [];
+  if (active || candidate || mixChange) {
+    const w = shown.windowMinutes;
+    const windowTests = tests.filter((t) => t.windowMinutes === w);
+    // Segments are decided on the longest window: their q-values come from there.
+    const q = new Map(segDecisive.map((t) => [t.key, qByTest.get(t)!]));
+    segments = attributeSegments(windowTests, q, currentWindows(windows, w), baseline, rc, offset, zP75Of(w), levelLog);
+  }
+
+  const evidence = rumEvidence(shown, allTests, baseline, rc, series.metric, offset, levelLog, zAllOf, alphaAllOf);
+  return {
+    route: series.route,
+    metric: series.metric,
+    at: now,
+    status,
+    evidence,
+    scope: active || candidate ? (segments.some((s) => s.carries) ? 'segment' : 'broad') : null,
+    segments,
+    mixChange,
+    onsetAt: onsetAt ?? null,
+    state: { streak, active, unit, onsetAt, baseline },
+  };
+}
+
+/** Critical values of the whole route's tests: half the false-alarm budget, split over its windows. */
+function routeThresholds(rc: DetectConfig['rum'], windowCount: number) {
+  // Half of the false-alarm budget for the whole route (split over its windows), half for the
+  // segments (Benjamini-Hochberg, calibrated like the route on crossings of a sliding window).
+  const weekMinutes = 7 * rc.dayMinutes;
+  const budget = rc.falseAlarmsPerWeek / 2 / windowCount;
+  // The route's verdict: judged every minute on a sliding window, so calibrated on upcrossings.
+  const zAllOf = (w: number) => slidingWindowZ(budget / weekMinutes, w);
+  const alphaAllOf = (w: number) => normalUpperTail(zAllOf(w));
+  // The p75 side (mix analysis, attribution) keeps one look per window length.
+  const zP75Of = (w: number) => normalQuantile(1 - budget * (w / weekMinutes));
+  return { zAllOf, alphaAllOf, zP75Of };
+}
+
+/** What nextActivity needs to move the series' state on by one tick. */
+interface ActivityInput {
+  prev: RumState;
+  rc: DetectConfig['rum'];
+  now: number;
+  candidate: boolean;
+  nearly: boolean;
+  scheduled: boolean;
+  primary: UnitTest | undefined;
+  tests: UnitTest[];
+  windows: Map<string, WindowData[]>;
+  baseline: RumState['baseline'] & object;
+  levelLog: number;
+  offset: number;
+}
+
+/** Persistence on the way in, hysteresis on the way out: whether the series is regressed after this tick, and since when. */
+function nextActivity({ prev, rc, now, candidate, nearly, scheduled, primary, tests, windows, baseline, levelLog, offset }: ActivityInput) {
+  // A regression holds while its unit stays worse by half the threshold with some evidence, so it does not flap at the edge.
   const streak = candidate || nearly ? prev.streak + 1 : 0;
   let active: boolean;
   let unit = prev.unit;
@@ -261,23 +316,23 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
     onsetAt = undefined;
   }
 
-  const unitTests = tests.filter((t) => t.key === (active ? unit : primary?.key) && t.testable);
-  const shown = primary ?? best(unitTests) ?? allTests[allTests.length - 1];
-  const longAll = allTests[allTests.length - 1];
-  const insufficient = baseline.mode === 'none' || !longAll.testable;
-  const status: DetectStatus = active ? 'regressed' : insufficient ? 'insufficient' : 'ok';
+  return { streak, active, unit, onsetAt };
+}
 
-  let segments: SegmentAttribution[] = [];
-  if (active || candidate || mixChange) {
-    const w = shown.windowMinutes;
-    const windowTests = tests.filter((t) => t.windowMinutes === w);
-    // Segments are decided on the longest window: their q-values come from there.
-    const q = new Map(segDecisive.map((t) => [t.key, qByTest.get(t)!]));
-    segments = attributeSegments(windowTests, q, currentWindows(windows, w), baseline, rc, offset, zP75Of(w), levelLog);
-  }
-
+/** The numbers shown with the verdict, from the test shown (the primary one, else the best of its unit, else the route's longest). */
+function rumEvidence(
+  shown: UnitTest,
+  allTests: UnitTest[],
+  baseline: RumState['baseline'] & object,
+  rc: DetectConfig['rum'],
+  metric: RumMetric,
+  offset: number,
+  levelLog: number,
+  zAllOf: (w: number) => number,
+  alphaAllOf: (w: number) => number,
+): RumEvidence {
   const zShown = zAllOf(shown.windowMinutes);
-  const evidence: RumEvidence = {
+  return {
     segment: shown.segment,
     windowMinutes: shown.windowMinutes,
     baselineP75: finiteOrNull(shown.baselineP75),
@@ -291,22 +346,10 @@ export function detectRum(series: RumSeries, cfg: DetectConfig, now: number, pre
     pValue: shown.evidenceP,
     nBaseline: shown.nBaseline,
     nCurrent: shown.nCurrent,
-    minDetectableChangePct: minDetectableChange(allTests, baseline, rc.absoluteFloor[series.metric], rc.minEffectPct, zAllOf, rc.power),
+    minDetectableChangePct: minDetectableChange(allTests, baseline, rc.absoluteFloor[metric], rc.minEffectPct, zAllOf, rc.power),
     levelPct: (Math.exp(levelLog) - 1) * 100,
     baselineMode: baseline.mode,
     baselineDays: baseline.days,
-  };
-  return {
-    route: series.route,
-    metric: series.metric,
-    at: now,
-    status,
-    evidence,
-    scope: active || candidate ? (segments.some((s) => s.carries) ? 'segment' : 'broad') : null,
-    segments,
-    mixChange,
-    onsetAt: onsetAt ?? null,
-    state: { streak, active, unit, onsetAt, baseline },
   };
 }
 
