@@ -108,7 +108,11 @@ describe('synthetic journeys end to end', () => {
   it('shows the local location live and others stale', async () => {
     await server.api('/api/locations/mars-1', { method: 'PUT', json: { region: 'Mars' } });
     const locations = await json(await server.api('/api/locations'));
-    expect(locations.find((l: { name: string }) => l.name === 'local')).toMatchObject({ stale: false });
+    const local = locations.find((l: { name: string }) => l.name === 'local');
+    expect(local).toMatchObject({ stale: false, browser: { source: expect.stringMatching(/^(CHROMIUM_PATH|playwright|system|bundled)$/), path: expect.any(String), version: expect.stringMatching(/^(Chromium|Google Chrome) \d+/) } });
+    // PARALLAX_BROWSER_SKIP_SYSTEM=1 (a test hook) acts out a machine without Chromium: the bundled one runs the journeys
+    if (process.env.PARALLAX_BROWSER_SKIP_SYSTEM === '1') expect(local.browser.source).toBe('bundled');
+    expect(server.logs.some((line) => line.includes('Journeys run in') && line.includes(local.browser.path))).toBe(true);
     expect(locations.find((l: { name: string }) => l.name === 'mars-1')).toMatchObject({ stale: true, liveAgents: 0 });
   });
 });

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import type { ClaimedRun, RunReport } from '@parallax/contracts';
 import { journeySchema } from '@parallax/journeys';
-import { BrowserPool, DEFAULT_CHROMIUM_PATH, missingChromiumMessage } from './browser-pool';
+import { BrowserPool } from './browser-pool';
+import type { ResolvedBrowser } from './browser-resolver';
 import { executeClaimedRun } from './execute';
 import { secretsFromEnv } from './secrets';
 
@@ -26,6 +26,9 @@ export interface RunExecutor {
 }
 
 export interface ChromiumRunExecutorOptions {
+  /** The browser to launch, found already; else chromiumPath, else found on first launch (resolveBrowser). */
+  browser?: ResolvedBrowser;
+  /** CHROMIUM_PATH; unset or "auto" finds one. */
   chromiumPath?: string;
   /** Where secrets come from (default process.env). */
   env?: Record<string, string | undefined>;
@@ -42,14 +45,13 @@ export class ChromiumRunExecutor implements RunExecutor {
   private readonly plainEnvSecrets: boolean;
 
   constructor(opts: ChromiumRunExecutorOptions = {}) {
-    this.pool = new BrowserPool({ executablePath: opts.chromiumPath ?? DEFAULT_CHROMIUM_PATH, onDisconnect: opts.onBrowserDisconnect });
+    this.pool = new BrowserPool({ browser: opts.browser, executablePath: opts.chromiumPath, onDisconnect: opts.onBrowserDisconnect });
     this.env = opts.env ?? process.env;
     this.plainEnvSecrets = opts.plainEnvSecrets ?? true;
   }
 
   /** Launches Chromium once, so a missing or broken browser stops the agent at start with a clear message. */
   async prepare(): Promise<void> {
-    if (!existsSync(this.pool.executablePath)) throw new Error(missingChromiumMessage(this.pool.executablePath));
     await this.pool.get();
   }
 

@@ -7,7 +7,19 @@ export {
   type AgentTransportErrorCode,
   type HttpAgentTransportOptions,
 } from './transport';
-export { BrowserPool, CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH, missingChromiumMessage, type BrowserPoolOptions } from './browser-pool';
+export { BrowserPool, CHROMIUM_ARGS, launchOptionsFor, type BrowserPoolOptions } from './browser-pool';
+export {
+  resolveBrowser,
+  pickBrowser,
+  browserVersion,
+  BrowserNotFoundError,
+  SYSTEM_CHROMIUM_PATH,
+  type BrowserChoice,
+  type BrowserProbes,
+  type BrowserSource,
+  type ResolvedBrowser,
+  type ResolveBrowserOptions,
+} from './browser-resolver';
 export { executeClaimedRun, toReportFields, type ExecuteRunOptions } from './execute';
 export { secretsFromEnv, missingSecrets, missingSecretsMessage, SECRET_ENV_PREFIX, type SecretsFromEnvOptions } from './secrets';
 export { ChromiumRunExecutor, type RunExecutor, type RunExecutionContext, type ChromiumRunExecutorOptions } from './executor';

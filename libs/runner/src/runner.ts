@@ -1,4 +1,5 @@
 import type { AgentSession, ClaimedRun, RunReport } from '@parallax/contracts';
+import type { ResolvedBrowser } from './browser-resolver';
 import { ChromiumRunExecutor, type RunExecutor } from './executor';
 import { Backoff, Waker } from './timing';
 import { AgentTransportError, transportErrorCode, type AgentTransport } from './transport';
@@ -17,7 +18,9 @@ export interface AgentRunnerOptions {
   location: string;
   /** Runs executed at once (free slots = concurrency - runs in progress). */
   concurrency: number;
-  /** Chromium executable for the default executor. */
+  /** The browser of the default executor, found already (resolveBrowser); else chromiumPath. */
+  browser?: ResolvedBrowser;
+  /** CHROMIUM_PATH for the default executor; unset or "auto" finds one on first launch. */
   chromiumPath?: string;
   /** Name of this agent process (host name). */
   name: string;
@@ -81,7 +84,7 @@ export class AgentRunner {
   ) {
     if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1) throw new Error(`concurrency must be a whole number >= 1, got ${opts.concurrency}`);
     this.log = opts.log ?? silentLogger;
-    this.executor = opts.executor ?? new ChromiumRunExecutor({ chromiumPath: opts.chromiumPath, env: opts.env, plainEnvSecrets: opts.plainEnvSecrets, onBrowserDisconnect: () => this.log.warn('Chromium disconnected; relaunching it for the next run') });
+    this.executor = opts.executor ?? new ChromiumRunExecutor({ browser: opts.browser, chromiumPath: opts.chromiumPath, env: opts.env, plainEnvSecrets: opts.plainEnvSecrets, onBrowserDisconnect: () => this.log.warn('Chromium disconnected; relaunching it for the next run') });
     this.backoff = new Backoff(opts.backoffInitialMs ?? 1000, opts.backoffMaxMs ?? 30_000);
   }
 
