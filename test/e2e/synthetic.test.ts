@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixtureSite, type FixtureSite } from '../fixtures/site/server';
 import { json } from '../support/json';
 import { startTestServer, type TestServer } from '../support/server';
+import { DEMO_SECRETS } from '../../apps/server/src/synthetic/local-agent.service';
 
 const SECRET = 'S3cret-Pa55word-for-e2e';
 const TERMINAL = ['passed', 'failed', 'degraded', 'lost'];
@@ -33,12 +34,12 @@ describe('synthetic journeys end to end', () => {
 
   beforeAll(async () => {
     shop = await startFixtureSite();
-    process.env.PARALLAX_SECRET_SHOP_PASSWORD = SECRET;
+    process.env.PARALLAX_SECRET_DEMO_SHOP_PASSWORD = SECRET;
     server = await startTestServer({ PARALLAX_LOCAL_AGENT: 'true', PARALLAX_LOCAL_AGENT_CONCURRENCY: '2', PARALLAX_SCHEDULER_TICK_MS: '200' });
     siteId = (await json(await server.api('/api/sites', { method: 'POST', json: { name: 'Shop' } }))).id;
   });
   afterAll(async () => {
-    delete process.env.PARALLAX_SECRET_SHOP_PASSWORD;
+    delete process.env.PARALLAX_SECRET_DEMO_SHOP_PASSWORD;
     await server?.close();
     await shop?.close();
   });
@@ -77,6 +78,27 @@ describe('synthetic journeys end to end', () => {
     expect(dump[0].t).not.toContain(SECRET);
     expect(server.logs.join('\n')).not.toContain(SECRET);
     expect(JSON.stringify(run)).toContain('***');
+  });
+
+  it('runs the example checkout out of the box: the documented demo password when none is set, masked and never stored', async () => {
+    const saved = process.env.PARALLAX_SECRET_DEMO_SHOP_PASSWORD;
+    delete process.env.PARALLAX_SECRET_DEMO_SHOP_PASSWORD;
+    try {
+      const yaml = readFileSync(join(__dirname, '../../journeys/checkout.yaml'), 'utf8')
+        .replace(/^name: .*$/m, 'name: checkout-demo')
+        .replace(/^baseUrl: .*$/m, `baseUrl: ${shop.baseUrl}`)
+        .replace(/^ {2}every: .*$/m, '  every: 24h');
+      const journey = await createJourney(yaml);
+      await server.api(`/api/journeys/${journey.id}/run`, { method: 'POST' });
+      const run = await waitForRun(journey.id, (r) => r.trigger === 'manual' && TERMINAL.includes(r.status));
+      expect(run.status, JSON.stringify(run.steps?.filter((s: { status: string }) => s.status === 'failed'))).toBe('passed');
+      const dump: { t: string }[] = await server.dataSource.query(`SELECT string_agg(row_to_json(r)::text, '|') AS t FROM runs r`);
+      expect(dump[0].t).not.toContain(DEMO_SECRETS.DEMO_SHOP_PASSWORD);
+      expect(server.logs.join('\n')).not.toContain(DEMO_SECRETS.DEMO_SHOP_PASSWORD);
+      expect(JSON.stringify(run)).toContain('***');
+    } finally {
+      process.env.PARALLAX_SECRET_DEMO_SHOP_PASSWORD = saved;
+    }
   });
 
   it('fails a broken selector with a clear error and a screenshot, after one retry', async () => {

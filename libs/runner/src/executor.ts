@@ -34,6 +34,8 @@ export interface ChromiumRunExecutorOptions {
   env?: Record<string, string | undefined>;
   /** Read a referenced secret from the plain variable NAME when PARALLAX_SECRET_NAME is unset (default true). */
   plainEnvSecrets?: boolean;
+  /** Values of referenced secrets that the environment lacks (the examples' demo values; see secretsFromEnv). */
+  demoSecrets?: Readonly<Record<string, string>>;
   /** Told when Chromium went away by itself; it is relaunched for the next run. */
   onBrowserDisconnect?: () => void;
 }
@@ -43,11 +45,13 @@ export class ChromiumRunExecutor implements RunExecutor {
   private readonly pool: BrowserPool;
   private readonly env: Record<string, string | undefined>;
   private readonly plainEnvSecrets: boolean;
+  private readonly demoSecrets: Readonly<Record<string, string>> | undefined;
 
   constructor(opts: ChromiumRunExecutorOptions = {}) {
     this.pool = new BrowserPool({ browser: opts.browser, executablePath: opts.chromiumPath, onDisconnect: opts.onBrowserDisconnect });
     this.env = opts.env ?? process.env;
     this.plainEnvSecrets = opts.plainEnvSecrets ?? true;
+    this.demoSecrets = opts.demoSecrets;
   }
 
   /** Launches Chromium once, so a missing or broken browser stops the agent at start with a clear message. */
@@ -58,7 +62,7 @@ export class ChromiumRunExecutor implements RunExecutor {
   async execute(run: ClaimedRun, ctx: RunExecutionContext): Promise<RunReport> {
     // secrets are read per run, so a value changed in the environment needs no restart of the runner object
     const parsed = journeySchema.safeParse(run.journey);
-    const secrets = parsed.success ? secretsFromEnv(parsed.data, this.env, { plainFallback: this.plainEnvSecrets }) : {};
+    const secrets = parsed.success ? secretsFromEnv(parsed.data, this.env, { plainFallback: this.plainEnvSecrets, demoDefaults: this.demoSecrets }) : {};
     let browser;
     try {
       browser = await this.pool.get();

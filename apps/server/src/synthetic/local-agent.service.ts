@@ -8,6 +8,14 @@ import { AgentApiService } from './agent-api.service';
 
 const LOCAL_LOCATION = 'local';
 
+/**
+ * Documented demo values of the secrets the example journeys use (journeys/checkout.yaml logs in to the demo shop,
+ * which accepts any password), so the examples pass out of the box. Only these names, only on the in-process
+ * agent, only when PARALLAX_SECRET_<NAME> is unset; masked as `***` like every secret and never stored. Remote
+ * agents get none. The names say "demo" so a real journey does not pick one up by accident.
+ */
+export const DEMO_SECRETS: Readonly<Record<string, string>> = Object.freeze({ DEMO_SHOP_PASSWORD: 'parallax-demo-password' });
+
 /** The agent protocol without HTTP, for the server's own agent; domain errors become transport errors. */
 export class DirectAgentTransport implements AgentTransport {
   constructor(
@@ -97,6 +105,7 @@ export class LocalAgentService implements OnApplicationShutdown {
       version: RUNNER_VERSION,
       // Journeys of the in-process agent read only PARALLAX_SECRET_* variables, never server settings such as DATABASE_URL.
       plainEnvSecrets: false,
+      demoSecrets: DEMO_SECRETS,
       log,
     });
     try {
