@@ -15,7 +15,7 @@ describe('synthetic journeys end to end', () => {
   let shop: FixtureSite;
   let siteId: string;
 
-  async function waitForRun(journeyId: string, accept: (run: { status: string; trigger: string }) => boolean, timeoutMs = 40_000) {
+  async function waitForRun(journeyId: string, accept: (run: { status: string; trigger: string }) => boolean, timeoutMs = 120_000) {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const runs = await json(await server.api(`/api/runs?journeyId=${journeyId}&limit=20`));
@@ -61,7 +61,7 @@ describe('synthetic journeys end to end', () => {
     expect(run.marks.map((m: { name: string }) => m.name)).toEqual(['product-visible', 'order-submitted']);
     expect(shop.orders).toHaveLength(1);
     // Lab vitals: the injected snippet's beacons, tagged with the run id, through the real collector.
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 30_000;
     let vitals = run.vitals;
     while (!vitals.some((v: { lcp: number | null }) => v.lcp !== null) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 250));
