@@ -57,7 +57,7 @@ describe('runJourney in Chromium', () => {
 
   async function run(journey: Journey, extra: Partial<RunJourneyOptions> = {}): Promise<RunRecord> {
     const { page, context } = await pageFor(journey);
-    return runJourney(journey, { page, context, baseUrl: site.baseUrl, secrets: { SHOP_PASSWORD: SECRET }, ...extra });
+    return runJourney(journey, { page, context, baseUrl: site.baseUrl, secrets: { SHOP_PASSWORD: SECRET, DEMO_SHOP_PASSWORD: SECRET }, ...extra });
   }
 
   it('passes the checkout journey, timing every step and recording what the site did', async () => {
@@ -156,7 +156,7 @@ steps:
     const { page } = await pageFor(journey);
     const record = await runJourney(journey, { page, baseUrl: site.baseUrl, secrets: {} });
     expect(record.status).toBe('failed');
-    expect(record.error).toMatch(/^secret SHOP_PASSWORD is not set \(used by step \d+\)$/);
+    expect(record.error).toMatch(/^secret DEMO_SHOP_PASSWORD is not set \(used by step \d+\)$/);
     expect(record.steps.every((s) => s.status === 'skipped')).toBe(true);
     expect(page.url()).toBe('about:blank');
   });
