@@ -26,7 +26,7 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/global-setup.ts'],
-          testTimeout: 60_000,
+          testTimeout: 180_000, // generous: e2e tests wait on states, and a busy two-core CI machine is slow
           hookTimeout: 120_000,
         },
       },

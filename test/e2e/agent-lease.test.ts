@@ -57,21 +57,22 @@ describe('a location agent killed mid-run', () => {
     const journey = await json(await server.api('/api/journeys', { method: 'POST', json: { siteId, yaml } }));
 
     const first = startAgent();
-    await until('the agent to register', async () => ((await json(await server.api('/api/locations'))).find((l: { name: string; stale: boolean }) => l.name === 'edge-1' && !l.stale) ? true : undefined), 20_000);
+    await until('the agent to register', async () => ((await json(await server.api('/api/locations'))).find((l: { name: string; stale: boolean }) => l.name === 'edge-1' && !l.stale) ? true : undefined), 60_000);
     await server.api(`/api/journeys/${journey.id}/run`, { method: 'POST' });
     const running = await until('the run to be claimed', async () => {
       const run = await runOf(journey.id);
       return run?.status === 'running' ? run : undefined;
-    }, 20_000);
+    }, 60_000);
 
     first.kill('SIGKILL');
     const requeued = await until('the run to be re-queued', async () => {
       const run = await runOf(journey.id);
       return run?.status === 'queued' ? run : undefined;
-    }, LEASE_MS + 10_000);
+    }, LEASE_MS + 30_000);
     expect(requeued.value.id).toBe(running.value.id);
     // Within the lease plus a scheduler tick (the 60 s the issue allows is for the default 30 s lease).
-    expect(requeued.afterMs).toBeLessThan(LEASE_MS + 3_000);
+    // (a busy two-core machine gets some seconds more: scheduler ticks and polls are delayed there)
+    expect(requeued.afterMs).toBeLessThan(LEASE_MS + 8_000);
     const row: { requeues: number }[] = await server.dataSource.query('SELECT requeues FROM runs WHERE id = $1', [running.value.id]);
     expect(row[0].requeues).toBe(1);
 
@@ -79,7 +80,7 @@ describe('a location agent killed mid-run', () => {
     const reclaimed = await until('another agent to claim it', async () => {
       const run = await runOf(journey.id);
       return run?.status === 'running' ? run : undefined;
-    }, 20_000);
+    }, 60_000);
     expect(reclaimed.value.id).toBe(running.value.id);
   });
 });

@@ -7,6 +7,8 @@ import { freePort } from '@parallax/db';
 import { spawnServer, type ServerProcess } from '../support/process';
 
 const RUNNING = /"msg":"Parallax is running","url":"([^"]+)"/;
+// The plain-text banner printed last; its final row is the database.
+const BANNER_END = /\n {2}Database: +[^\n]+\n/;
 
 describe('the server on its embedded PostgreSQL (built output, real processes)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'parallax-e2e-embedded-'));
@@ -17,6 +19,7 @@ describe('the server on its embedded PostgreSQL (built output, real processes)',
     const server = spawnServer(env, options);
     running.push(server);
     const [, url] = await server.waitFor(RUNNING, 60_000);
+    await server.waitFor(BANNER_END, 30_000);
     return { server, url };
   }
 
@@ -41,8 +44,14 @@ describe('the server on its embedded PostgreSQL (built output, real processes)',
 
     // First start: initialises the cluster, migrates, generates and prints the admin token.
     const first = await start();
-    const printed = first.server.output().match(/admin token[^\n]*\n\s*(pxa_\S+)/);
-    expect(printed).not.toBeNull();
+    const output = first.server.output();
+    const printed = output.match(/ {2}Admin token: +(pxa_\S+)\n +\(shown once; kept in ([^)]+)\)/);
+    expect(printed, output).not.toBeNull();
+    expect(printed![2]).toBe(join(dataDir, 'admin-token'));
+    // The banner is last and readable: Nest's route listing is at debug, not in front of it.
+    const banner = output.slice(output.lastIndexOf('  Parallax is running at'));
+    expect(banner).toMatch(/^ {2}Parallax is running at http:\/\/localhost:\d+\n\n {2}Dashboard: .*\n {2}API docs: .*\n {2}Admin token: .*\n.*\n {2}Browser: .*\n {2}Database: +embedded PostgreSQL on 127\.0\.0\.1:\d+, data in .*\n/);
+    expect(output).not.toContain('RouterExplorer');
     const token = printed![1];
     expect(readFileSync(join(dataDir, 'admin-token'), 'utf8').trim()).toBe(token);
     expect(first.server.output()).toContain(`port ${env.PARALLAX_EMBEDDED_PG_PORT}`);
@@ -62,6 +71,7 @@ describe('the server on its embedded PostgreSQL (built output, real processes)',
     // Second start on the same folder: same data, same token, not printed again.
     const second = await start();
     expect(second.server.output()).not.toContain(token);
+    expect(second.server.output()).toMatch(/ {2}Admin token: +in .*admin-token\n/);
     const read = await fetch(`${second.url}/api/sites/${site.id}`, { headers: { authorization: `Bearer ${token}` } });
     expect(await json(read)).toMatchObject({ id: site.id, name: 'Kept' });
 
@@ -80,7 +90,7 @@ describe('the server on its embedded PostgreSQL (built output, real processes)',
     const shutdown = third.server.output().split('"msg":"Shutting down"')[1] ?? '';
     expect(shutdown).not.toMatch(/"level":"(warn|error)"/);
     expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
-  });
+  }, 240_000); // four starts of the built server; a busy two-core machine needs minutes, not seconds
 
   it('refuses to start with a bad configuration, naming every bad variable', async () => {
     const server = spawnServer({ PORT: 'eighty', DATABASE_URL: 'mysql://nope', PARALLAX_ADMIN_TOKEN: 'short' });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixtureSite, type FixtureSite } from '../fixtures/site/server';
 import { json } from '../support/json';
 import { startTestServer, type TestServer } from '../support/server';
+import { DEMO_SECRETS } from '../../apps/server/src/synthetic/local-agent.service';
 
 const SECRET = 'S3cret-Pa55word-for-e2e';
 const TERMINAL = ['passed', 'failed', 'degraded', 'lost'];
@@ -14,7 +15,7 @@ describe('synthetic journeys end to end', () => {
   let shop: FixtureSite;
   let siteId: string;
 
-  async function waitForRun(journeyId: string, accept: (run: { status: string; trigger: string }) => boolean, timeoutMs = 40_000) {
+  async function waitForRun(journeyId: string, accept: (run: { status: string; trigger: string }) => boolean, timeoutMs = 120_000) {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const runs = await json(await server.api(`/api/runs?journeyId=${journeyId}&limit=20`));
@@ -33,12 +34,12 @@ describe('synthetic journeys end to end', () => {
 
   beforeAll(async () => {
     shop = await startFixtureSite();
-    process.env.PARALLAX_SECRET_SHOP_PASSWORD = SECRET;
+    process.env.PARALLAX_SECRET_DEMO_SHOP_PASSWORD = SECRET;
     server = await startTestServer({ PARALLAX_LOCAL_AGENT: 'true', PARALLAX_LOCAL_AGENT_CONCURRENCY: '2', PARALLAX_SCHEDULER_TICK_MS: '200' });
     siteId = (await json(await server.api('/api/sites', { method: 'POST', json: { name: 'Shop' } }))).id;
   });
   afterAll(async () => {
-    delete process.env.PARALLAX_SECRET_SHOP_PASSWORD;
+    delete process.env.PARALLAX_SECRET_DEMO_SHOP_PASSWORD;
     await server?.close();
     await shop?.close();
   });
@@ -60,7 +61,7 @@ describe('synthetic journeys end to end', () => {
     expect(run.marks.map((m: { name: string }) => m.name)).toEqual(['product-visible', 'order-submitted']);
     expect(shop.orders).toHaveLength(1);
     // Lab vitals: the injected snippet's beacons, tagged with the run id, through the real collector.
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 30_000;
     let vitals = run.vitals;
     while (!vitals.some((v: { lcp: number | null }) => v.lcp !== null) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 250));
@@ -77,6 +78,27 @@ describe('synthetic journeys end to end', () => {
     expect(dump[0].t).not.toContain(SECRET);
     expect(server.logs.join('\n')).not.toContain(SECRET);
     expect(JSON.stringify(run)).toContain('***');
+  });
+
+  it('runs the example checkout out of the box: the documented demo password when none is set, masked and never stored', async () => {
+    const saved = process.env.PARALLAX_SECRET_DEMO_SHOP_PASSWORD;
+    delete process.env.PARALLAX_SECRET_DEMO_SHOP_PASSWORD;
+    try {
+      const yaml = readFileSync(join(__dirname, '../../journeys/checkout.yaml'), 'utf8')
+        .replace(/^name: .*$/m, 'name: checkout-demo')
+        .replace(/^baseUrl: .*$/m, `baseUrl: ${shop.baseUrl}`)
+        .replace(/^ {2}every: .*$/m, '  every: 24h');
+      const journey = await createJourney(yaml);
+      await server.api(`/api/journeys/${journey.id}/run`, { method: 'POST' });
+      const run = await waitForRun(journey.id, (r) => r.trigger === 'manual' && TERMINAL.includes(r.status));
+      expect(run.status, JSON.stringify(run.steps?.filter((s: { status: string }) => s.status === 'failed'))).toBe('passed');
+      const dump: { t: string }[] = await server.dataSource.query(`SELECT string_agg(row_to_json(r)::text, '|') AS t FROM runs r`);
+      expect(dump[0].t).not.toContain(DEMO_SECRETS.DEMO_SHOP_PASSWORD);
+      expect(server.logs.join('\n')).not.toContain(DEMO_SECRETS.DEMO_SHOP_PASSWORD);
+      expect(JSON.stringify(run)).toContain('***');
+    } finally {
+      process.env.PARALLAX_SECRET_DEMO_SHOP_PASSWORD = saved;
+    }
   });
 
   it('fails a broken selector with a clear error and a screenshot, after one retry', async () => {
@@ -108,7 +130,11 @@ describe('synthetic journeys end to end', () => {
   it('shows the local location live and others stale', async () => {
     await server.api('/api/locations/mars-1', { method: 'PUT', json: { region: 'Mars' } });
     const locations = await json(await server.api('/api/locations'));
-    expect(locations.find((l: { name: string }) => l.name === 'local')).toMatchObject({ stale: false });
+    const local = locations.find((l: { name: string }) => l.name === 'local');
+    expect(local).toMatchObject({ stale: false, browser: { source: expect.stringMatching(/^(CHROMIUM_PATH|playwright|system|bundled)$/), path: expect.any(String), version: expect.stringMatching(/^(Chromium|Google Chrome) \d+/) } });
+    // PARALLAX_BROWSER_SKIP_SYSTEM=1 (a test hook) acts out a machine without Chromium: the bundled one runs the journeys
+    if (process.env.PARALLAX_BROWSER_SKIP_SYSTEM === '1') expect(local.browser.source).toBe('bundled');
+    expect(server.logs.some((line) => line.includes('Journeys run in') && line.includes(local.browser.path))).toBe(true);
     expect(locations.find((l: { name: string }) => l.name === 'mars-1')).toMatchObject({ stale: true, liveAgents: 0 });
   });
 });

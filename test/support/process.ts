@@ -39,7 +39,7 @@ export function spawnServer(env: Record<string, string>, options: { ownGroup?: b
     proc,
     output: () => text,
     exited,
-    waitFor(pattern, timeoutMs = 30_000) {
+    waitFor(pattern, timeoutMs = 90_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const match = text.match(pattern);

@@ -6,7 +6,8 @@ export const agentEnvSchema = z.object({
   PARALLAX_LOCATION: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a lowercase name like eu-west or local'),
   PARALLAX_AGENT_TOKEN: z.string().min(16, 'must be at least 16 characters'),
   PARALLAX_AGENT_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
-  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  /** Chromium executable; `auto` tries a Playwright-managed browser, the system Chromium, then the bundled one. */
+  CHROMIUM_PATH: z.string().min(1).default('auto'),
   PARALLAX_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

@@ -13,7 +13,7 @@ describe('parseAgentFlags', () => {
       PARALLAX_AGENT_CONCURRENCY: '4',
     });
     const config = loadAgentConfig({ PARALLAX_LOCATION: 'us-east', PARALLAX_AGENT_CONCURRENCY: '1', ...env });
-    expect(config).toMatchObject({ PARALLAX_LOCATION: 'eu-west', PARALLAX_AGENT_CONCURRENCY: 4, CHROMIUM_PATH: '/usr/bin/chromium' });
+    expect(config).toMatchObject({ PARALLAX_LOCATION: 'eu-west', PARALLAX_AGENT_CONCURRENCY: 4, CHROMIUM_PATH: 'auto' });
   });
 
   it('refuses unknown flags and flags without a value', () => {

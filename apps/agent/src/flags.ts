@@ -23,7 +23,7 @@ Each flag overrides its environment variable:
   --location NAME     PARALLAX_LOCATION           e.g. eu-west
   --token TOKEN       PARALLAX_AGENT_TOKEN        prefer the variable: flags are visible in the process list
   --concurrency N     PARALLAX_AGENT_CONCURRENCY  runs at once (default 2)
-  --chromium PATH     CHROMIUM_PATH               default /usr/bin/chromium
+  --chromium PATH     CHROMIUM_PATH               default auto: Playwright's, the system's, then the bundled Chromium
 Journey secrets \${{ secrets.NAME }} come from PARALLAX_SECRET_NAME (or NAME) in this agent's environment.
 `;
 

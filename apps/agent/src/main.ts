@@ -1,6 +1,6 @@
 // The location agent: pulls due runs from the server and runs them in Chromium (see issue "Synthetic monitoring").
 import { hostname } from 'node:os';
-import { AgentRunner, HttpAgentTransport, RUNNER_VERSION } from '@parallax/runner';
+import { AgentRunner, HttpAgentTransport, RUNNER_VERSION, resolveBrowser, type ResolvedBrowser } from '@parallax/runner';
 import { loadAgentConfig } from './config';
 import { AGENT_USAGE, parseAgentFlags } from './flags';
 import { createJsonLogger } from './log';
@@ -21,13 +21,21 @@ async function main(): Promise<void> {
   }
 
   const log = createJsonLogger(config.PARALLAX_LOG_LEVEL, (line) => process.stdout.write(line));
+  let browser: ResolvedBrowser;
+  try {
+    browser = await resolveBrowser({ chromiumPath: config.CHROMIUM_PATH });
+  } catch (err) {
+    log.error('agent cannot start', { error: err instanceof Error ? err.message : String(err) });
+    process.exit(1);
+  }
+  log.info('browser', { source: browser.source, path: browser.executablePath, version: browser.version });
   const transport = new HttpAgentTransport(config.PARALLAX_SERVER_URL, config.PARALLAX_AGENT_TOKEN);
   // the agent's own settings are no journey secrets: a journey must not be able to read the token
   const secretEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== 'PARALLAX_AGENT_TOKEN'));
   const runner = new AgentRunner(transport, {
     location: config.PARALLAX_LOCATION,
     concurrency: config.PARALLAX_AGENT_CONCURRENCY,
-    chromiumPath: config.CHROMIUM_PATH,
+    browser,
     name: hostname(),
     version: RUNNER_VERSION,
     env: secretEnv,

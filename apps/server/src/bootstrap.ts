@@ -13,6 +13,7 @@ import { resolveAdminToken, resolveStoredSecret } from './admin-token';
 import { AppConfig } from './config/config';
 import { MetricsService } from './metrics/metrics.service';
 import { ServerModule } from './server.module';
+import { describeDatabaseUrl } from './start-banner';
 
 /** A started server and how to stop it. */
 export interface RunningServer {
@@ -21,6 +22,8 @@ export interface RunningServer {
   adminToken: string;
   adminTokenGenerated: boolean;
   databaseUrl: string;
+  /** Which PostgreSQL, for the start banner: never with credentials. */
+  database: string;
   dataSource: DataSource;
   close(): Promise<void>;
 }
@@ -81,13 +84,17 @@ export async function startServer(config: AppConfig, logger: LoggerService = new
     adminToken,
     adminTokenGenerated: generated,
     databaseUrl,
+    database: database.embedded
+      ? `embedded PostgreSQL on 127.0.0.1:${database.embedded.port}, data in ${database.embedded.clusterDir}`
+      : `external ${describeDatabaseUrl(databaseUrl)}`,
     dataSource,
     async close() {
       if (closed) return;
       closed = true;
       await app.close();
-      // After a PostgreSQL restart the adapter may still hold its LISTEN client: do not let that block shutdown.
-      await Promise.race([ioAdapter.livePool.end().catch(() => undefined), new Promise((r) => setTimeout(r, 2_000).unref())]);
+      // After a PostgreSQL restart the adapter may still hold its LISTEN client: do not let that block shutdown
+      // (bounded, but long enough for a busy machine, where stopping PostgreSQL under it logs a lost live feed).
+      await Promise.race([ioAdapter.livePool.end().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000).unref())]);
       await database.close();
     },
   };

@@ -1,6 +1,9 @@
 import { ConfigError, loadConfig } from './config/config';
 import { JsonLogger } from './common/json-logger';
 import { startServer } from './bootstrap';
+import { LocalAgentService } from './synthetic/local-agent.service';
+import { startBanner } from './start-banner';
+import { join } from 'node:path';
 
 async function main(): Promise<void> {
   let config;
@@ -15,11 +18,18 @@ async function main(): Promise<void> {
   }
   const logger = new JsonLogger(config.logLevel);
   const server = await startServer(config, logger);
-  if (server.adminTokenGenerated) {
-    // Printed once, on the terminal only, never through the logger.
-    process.stdout.write(`\n  Parallax admin token (shown once; stored in ${config.dataDir}/admin-token):\n  ${server.adminToken}\n\n`);
-  }
-  logger.log({ msg: 'Parallax is running', url: server.url, docs: `${server.url}/api/docs`, database: config.databaseUrl ? 'external' : 'embedded' }, 'Bootstrap');
+  const browser = server.app.get(LocalAgentService).browser();
+  logger.log({ msg: 'Parallax is running', url: server.url, docs: `${server.url}/api/docs`, database: server.database, browser }, 'Bootstrap');
+  // Last, in plain text: the token is printed here once when generated, on the terminal only, never through the logger.
+  process.stdout.write(
+    startBanner({
+      url: server.url,
+      generatedToken: server.adminTokenGenerated ? server.adminToken : undefined,
+      tokenFile: config.adminToken ? undefined : join(config.dataDir, 'admin-token'),
+      browser,
+      database: server.database,
+    }),
+  );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

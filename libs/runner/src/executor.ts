@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import type { ClaimedRun, RunReport } from '@parallax/contracts';
 import { journeyModelSchema } from '@parallax/journeys';
-import { BrowserPool, DEFAULT_CHROMIUM_PATH, missingChromiumMessage } from './browser-pool';
+import { BrowserPool } from './browser-pool';
+import type { ResolvedBrowser } from './browser-resolver';
 import { executeClaimedRun } from './execute';
 import { secretsFromEnv } from './secrets';
 
@@ -26,11 +26,16 @@ export interface RunExecutor {
 }
 
 export interface ChromiumRunExecutorOptions {
+  /** The browser to launch, found already; else chromiumPath, else found on first launch (resolveBrowser). */
+  browser?: ResolvedBrowser;
+  /** CHROMIUM_PATH; unset or "auto" finds one. */
   chromiumPath?: string;
   /** Where secrets come from (default process.env). */
   env?: Record<string, string | undefined>;
   /** Read a referenced secret from the plain variable NAME when PARALLAX_SECRET_NAME is unset (default true). */
   plainEnvSecrets?: boolean;
+  /** Values of referenced secrets that the environment lacks (the examples' demo values; see secretsFromEnv). */
+  demoSecrets?: Readonly<Record<string, string>>;
   /** Told when Chromium went away by itself; it is relaunched for the next run. */
   onBrowserDisconnect?: () => void;
 }
@@ -40,16 +45,17 @@ export class ChromiumRunExecutor implements RunExecutor {
   private readonly pool: BrowserPool;
   private readonly env: Record<string, string | undefined>;
   private readonly plainEnvSecrets: boolean;
+  private readonly demoSecrets: Readonly<Record<string, string>> | undefined;
 
   constructor(opts: ChromiumRunExecutorOptions = {}) {
-    this.pool = new BrowserPool({ executablePath: opts.chromiumPath ?? DEFAULT_CHROMIUM_PATH, onDisconnect: opts.onBrowserDisconnect });
+    this.pool = new BrowserPool({ browser: opts.browser, executablePath: opts.chromiumPath, onDisconnect: opts.onBrowserDisconnect });
     this.env = opts.env ?? process.env;
     this.plainEnvSecrets = opts.plainEnvSecrets ?? true;
+    this.demoSecrets = opts.demoSecrets;
   }
 
   /** Launches Chromium once, so a missing or broken browser stops the agent at start with a clear message. */
   async prepare(): Promise<void> {
-    if (!existsSync(this.pool.executablePath)) throw new Error(missingChromiumMessage(this.pool.executablePath));
     await this.pool.get();
   }
 
@@ -73,7 +79,7 @@ export class ChromiumRunExecutor implements RunExecutor {
     }
     const checked: ClaimedRun = { ...run, journey: parsed.data };
     // secrets are read per run, so a value changed in the environment needs no restart of the runner object
-    const secrets = secretsFromEnv(checked.journey, this.env, { plainFallback: this.plainEnvSecrets });
+    const secrets = secretsFromEnv(checked.journey, this.env, { plainFallback: this.plainEnvSecrets, demoDefaults: this.demoSecrets });
     let browser;
     try {
       browser = await this.pool.get();

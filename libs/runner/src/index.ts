@@ -7,7 +7,19 @@ export {
   type AgentTransportErrorCode,
   type HttpAgentTransportOptions,
 } from './transport';
-export { BrowserPool, CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH, missingChromiumMessage, type BrowserPoolOptions } from './browser-pool';
+export { BrowserPool, CHROMIUM_ARGS, launchOptionsFor, type BrowserPoolOptions } from './browser-pool';
+export {
+  resolveBrowser,
+  pickBrowser,
+  browserVersion,
+  BrowserNotFoundError,
+  SYSTEM_CHROMIUM_PATH,
+  type BrowserChoice,
+  type BrowserProbes,
+  type BrowserSource,
+  type ResolvedBrowser,
+  type ResolveBrowserOptions,
+} from './browser-resolver';
 export { contextOptionsFor, applyThrottling } from './browser-profile';
 export { MAX_SCREENSHOT_BYTES, captureJpeg, resolveUrl } from './step-actions';
 export {

@@ -1,4 +1,5 @@
 import type { AgentSession, ClaimedRun, RunReport } from '@parallax/contracts';
+import type { ResolvedBrowser } from './browser-resolver';
 import { ChromiumRunExecutor, type RunExecutor } from './executor';
 import { Backoff, Waker } from './timing';
 import { AgentTransportError, transportErrorCode, type AgentTransport } from './transport';
@@ -17,7 +18,9 @@ export interface AgentRunnerOptions {
   location: string;
   /** Runs executed at once (free slots = concurrency - runs in progress). */
   concurrency: number;
-  /** Chromium executable for the default executor. */
+  /** The browser of the default executor, found already (resolveBrowser); else chromiumPath. */
+  browser?: ResolvedBrowser;
+  /** CHROMIUM_PATH for the default executor; unset or "auto" finds one on first launch. */
   chromiumPath?: string;
   /** Name of this agent process (host name). */
   name: string;
@@ -29,6 +32,8 @@ export interface AgentRunnerOptions {
   env?: Record<string, string | undefined>;
   /** Whether the default executor may read secret NAME from the plain variable NAME (default true). */
   plainEnvSecrets?: boolean;
+  /** Values of referenced secrets that the environment lacks, for the default executor (the examples' demo values). */
+  demoSecrets?: Readonly<Record<string, string>>;
   /** How long stop() waits for runs in progress before aborting them (default 30 s). */
   stopGraceMs?: number;
   /** Back-off after a failed call to the server: first delay and cap (default 1 s, 30 s). */
@@ -81,7 +86,7 @@ export class AgentRunner {
   ) {
     if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1) throw new Error(`concurrency must be a whole number >= 1, got ${opts.concurrency}`);
     this.log = opts.log ?? silentLogger;
-    this.executor = opts.executor ?? new ChromiumRunExecutor({ chromiumPath: opts.chromiumPath, env: opts.env, plainEnvSecrets: opts.plainEnvSecrets, onBrowserDisconnect: () => this.log.warn('Chromium disconnected; relaunching it for the next run') });
+    this.executor = opts.executor ?? new ChromiumRunExecutor({ browser: opts.browser, chromiumPath: opts.chromiumPath, env: opts.env, plainEnvSecrets: opts.plainEnvSecrets, demoSecrets: opts.demoSecrets, onBrowserDisconnect: () => this.log.warn('Chromium disconnected; relaunching it for the next run') });
     this.backoff = new Backoff(opts.backoffInitialMs ?? 1000, opts.backoffMaxMs ?? 30_000);
   }
 

@@ -22,6 +22,12 @@ describe('secretsFromEnv', () => {
     expect(secretsFromEnv(journey, { SHOP_USER: 'u', SHOP_PASSWORD: 'p' }, { plainFallback: false })).toEqual({});
   });
 
+  it('uses a demo default only for a referenced secret the environment lacks', () => {
+    const demoDefaults = { SHOP_PASSWORD: 'demo', UNUSED: 'demo-unused' };
+    expect(secretsFromEnv(journey, {}, { plainFallback: false, demoDefaults })).toEqual({ SHOP_PASSWORD: 'demo' });
+    expect(secretsFromEnv(journey, { PARALLAX_SECRET_SHOP_PASSWORD: 'real' }, { plainFallback: false, demoDefaults })).toEqual({ SHOP_PASSWORD: 'real' });
+  });
+
   it('names the missing secrets and how to set them, without any value', () => {
     const secrets = secretsFromEnv(journey, { SHOP_USER: 'visible-user' });
     expect(missingSecrets(journey, secrets)).toEqual(['SHOP_PASSWORD']);

@@ -10,6 +10,11 @@ export interface SecretsFromEnvOptions {
    * credentials (the server's in-process agent).
    */
   plainFallback?: boolean;
+  /**
+   * Values for referenced secrets found nowhere in the environment: the documented demo values of the example
+   * journeys, on the server's in-process agent only. Masked like any other secret; the environment always wins.
+   */
+  demoDefaults?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -30,7 +35,7 @@ export function secretsFromEnv(
   }
   for (const name of templateReferences(journey).secrets) {
     const plain = opts.plainFallback !== false && !name.startsWith('PARALLAX_') ? env[name] : undefined;
-    const value = env[SECRET_ENV_PREFIX + name] || plain;
+    const value = env[SECRET_ENV_PREFIX + name] || plain || opts.demoDefaults?.[name];
     if (value) secrets[name] = value;
   }
   return secrets;

@@ -7,6 +7,17 @@ describe('JsonLogger', () => {
     new JsonLogger('info', (l) => lines.push(l)).log('started', 'Bootstrap');
     expect(JSON.parse(lines[0])).toMatchObject({ level: 'info', msg: 'started', context: 'Bootstrap' });
   });
+  it("puts Nest's route and module listing at debug", () => {
+    const lines: string[] = [];
+    const logger = new JsonLogger('info', (l) => lines.push(l));
+    logger.log('Mapped {/api/sites, GET} route', 'RouterExplorer');
+    logger.log('SitesController {/api/sites}:', 'RoutesResolver');
+    logger.log('ServerModule dependencies initialized', 'InstanceLoader');
+    logger.log('Nest application successfully started', 'NestApplication');
+    expect(lines).toEqual([]);
+    logger.log('Applied migrations: x', 'Bootstrap');
+    expect(lines).toHaveLength(1);
+  });
   it('drops lines below the level', () => {
     const lines: string[] = [];
     new JsonLogger('warn', (l) => lines.push(l)).log('quiet');

@@ -1,6 +1,8 @@
 import { LoggerService } from '@nestjs/common';
 
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
+// Nest's start-up chatter (one line per module and per route, ~90 lines) is debug, so the start banner stays readable.
+const NEST_STARTUP_CONTEXTS = new Set(['RoutesResolver', 'RouterExplorer', 'InstanceLoader', 'NestFactory', 'NestApplication', 'WebSocketsController']);
 export type LogLevel = keyof typeof LEVELS;
 
 // Never let an IP address or a bearer token into a log line, whatever a caller passes in.
@@ -21,7 +23,8 @@ export class JsonLogger implements LoggerService {
   ) {}
 
   log(message: unknown, ...rest: unknown[]): void {
-    this.emit('info', message, rest);
+    const context = rest[rest.length - 1];
+    this.emit(typeof context === 'string' && NEST_STARTUP_CONTEXTS.has(context) ? 'debug' : 'info', message, rest);
   }
   error(message: unknown, ...rest: unknown[]): void {
     this.emit('error', message, rest);

@@ -40,7 +40,8 @@ export const envSchema = z.object({
   /** Run the in-process agent for the location `local` (needs Chromium). */
   PARALLAX_LOCAL_AGENT: bool.default(true),
   PARALLAX_LOCAL_AGENT_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
-  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  /** Chromium executable; `auto` tries a Playwright-managed browser, the system Chromium, then the bundled one. */
+  CHROMIUM_PATH: z.string().min(1).default('auto'),
   /** Scheduler tick: slots are inserted, leases expired and lost runs marked this often. */
   PARALLAX_SCHEDULER_TICK_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
   /** A run's lease; agents extend it with heartbeats (every third of it). A dead agent's run is re-queued after it. */
@@ -77,6 +78,7 @@ export interface AppConfig {
   journeysDir: string | null;
   localAgent: boolean;
   localAgentConcurrency: number;
+  /** CHROMIUM_PATH, or `auto`. */
   chromiumPath: string;
   schedulerTickMs: number;
   runLeaseMs: number;

@@ -5,17 +5,22 @@ import { AgentRepository } from './agent.repository';
 import { AGENT_STALE_MS } from './agent-api.service';
 import { LOCATION_NAME, LocationDto } from './dto/journey.dto';
 import { AdminOnly } from '../common/auth';
+import { LocalAgentService } from './local-agent.service';
 
 @ApiTags('locations')
 @AdminOnly()
 @Controller('api/locations')
 export class LocationsController {
-  constructor(private readonly agents: AgentRepository) {}
+  constructor(
+    private readonly agents: AgentRepository,
+    private readonly localAgent: LocalAgentService,
+  ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Locations with their live agents; a location with no agent seen for 30 s is stale' })
-  list() {
-    return this.agents.locations(AGENT_STALE_MS);
+  @ApiOperation({ summary: 'Locations with their live agents; a location with no agent seen for 30 s is stale. `local` also says which browser its in-process agent uses' })
+  async list() {
+    const locations = await this.agents.locations(AGENT_STALE_MS);
+    return locations.map((l) => (l.name === 'local' ? { ...l, browser: this.localAgent.browser() } : l));
   }
 
   @Put(':name')
