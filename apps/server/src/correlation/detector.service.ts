@@ -27,6 +27,7 @@ import { DetectorRepository } from './detector.repository';
 import { IncidentRepository, type IncidentFields, type IncidentRow } from './incident.repository';
 import { IncidentViewsService } from './incident-views.service';
 import { siteDetectSettings } from './site-detect-config';
+import { jobFailureLevel } from '../database/database-errors';
 
 const MINUTE_MS = 60_000;
 const VITALS: RumMetric[] = ['lcp', 'inp', 'cls', 'fcp', 'ttfb'];
@@ -135,7 +136,7 @@ export class DetectorService implements OnModuleInit {
         })) ?? []
       );
     } catch (error) {
-      this.logger.warn({ msg: 'detector loop failed; will retry', error: (error as Error).message });
+      this.logger[jobFailureLevel(error)]({ msg: 'detector loop failed; will retry', error: (error as Error).message });
       return [];
     } finally {
       this.running = false;

@@ -8,6 +8,7 @@ import { queryRows } from '../database/sql';
 import { DomainEvents } from '../live/domain-events';
 import { WEBHOOK_EVENTS } from './dto/correlation.dto';
 import { retryDelayMs, signWebhook, webhookSecret } from './webhook-signature';
+import { jobFailureLevel } from '../database/database-errors';
 
 const DISPATCH_INTERVAL_MS = 1_000;
 const DELIVERY_TIMEOUT_MS = 10_000;
@@ -133,7 +134,7 @@ export class WebhooksService implements OnModuleInit, OnModuleDestroy {
         await Promise.all(due.map((d) => this.deliver(d)));
       }
     } catch (error) {
-      this.logger.warn({ msg: 'webhook dispatch failed; will retry', error: (error as Error).message });
+      this.logger[jobFailureLevel(error)]({ msg: 'webhook dispatch failed; will retry', error: (error as Error).message });
     } finally {
       this.dispatching = false;
     }

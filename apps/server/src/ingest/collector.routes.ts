@@ -11,8 +11,14 @@ function header(request: FastifyRequest, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function sendError(reply: FastifyReply, origin: string | undefined, error: unknown): void {
-  if (origin) reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+/** Access-Control-Allow-Origin only for an origin the site allows; Vary on every answer, as it depends on Origin. */
+function corsHeaders(reply: FastifyReply, allowOrigin: string | undefined): void {
+  reply.header('vary', 'Origin');
+  if (allowOrigin) reply.header('access-control-allow-origin', allowOrigin);
+}
+
+function sendError(reply: FastifyReply, allowOrigin: string | undefined, error: unknown): void {
+  corsHeaders(reply, allowOrigin);
   if (error instanceof DomainError) {
     if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
     const status = httpStatusFor(error.code);
@@ -38,33 +44,32 @@ export async function registerCollectorRoutes(fastify: FastifyInstance, path: st
   await fastify.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_BEACON_BYTES }, (_request, body, done) => done(null, body));
-    scope.setErrorHandler((error, request, reply) => sendError(reply, header(request, 'origin'), error));
+    // Errors before the body was read (too large, bad encoding): no site is known, so no origin is allowed.
+    scope.setErrorHandler((error, _request, reply) => sendError(reply, undefined, error));
 
-    scope.options(path, (request, reply) => {
-      const origin = header(request, 'origin');
-      if (origin) reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
-      void reply
-        .header('access-control-allow-methods', 'POST, OPTIONS')
-        .header('access-control-allow-headers', 'content-type')
-        .header('access-control-max-age', String(CORS_MAX_AGE_SECONDS))
-        .status(204)
-        .send();
+    // The snippet sends a string body with sendBeacon or fetch, i.e. text/plain: a CORS-safelisted request that
+    // browsers send without a preflight. A preflight carries no body, hence no site key, so it cannot name a site
+    // whose allowed origins could be checked: it is answered without Access-Control-Allow-Origin, and browsers
+    // do not send non-simple cross-origin requests (custom content types or headers) to the collector at all.
+    scope.options(path, (_request, reply) => {
+      void reply.header('vary', 'Origin').header('access-control-max-age', String(CORS_MAX_AGE_SECONDS)).status(204).send();
     });
 
     scope.post(path, { bodyLimit: MAX_BEACON_BYTES }, async (request, reply) => {
-      const origin = header(request, 'origin');
+      const cors: { allowOrigin?: string } = {};
       try {
         await ingest.collect({
           body: request.body ?? '',
-          origin,
+          origin: header(request, 'origin'),
           userAgent: header(request, 'user-agent'),
           edgeCountry: regionHeader ? header(request, regionHeader) : undefined,
           clientAddress: request.ip,
+          cors,
         });
-        if (origin) reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+        corsHeaders(reply, cors.allowOrigin);
         return reply.status(204).send();
       } catch (error) {
-        sendError(reply, origin, error);
+        sendError(reply, cors.allowOrigin, error);
         return reply;
       }
     });

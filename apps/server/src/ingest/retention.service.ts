@@ -3,9 +3,10 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/runtime';
 import { SiteRepository } from '../sites/site.repository';
-import { BeaconRepository } from './beacon.repository';
+import { BeaconRepository, DEDUPE_HORIZON_MS } from './beacon.repository';
 import { RollupRepository } from './rollup.repository';
 import { SaltService } from './salt.service';
+import { jobFailureLevel } from '../database/database-errors';
 
 const DAY_MS = 86_400_000;
 const RETENTION_LOCK_KEY = 0x50525445; // "PRTE"
@@ -61,13 +62,14 @@ export class RetentionService implements OnModuleInit {
           deletedRollups += await this.rollups.deleteSiteBefore(site.id, cutoff);
         }
         await this.salts.forgetOldSalts(nowMs);
+        await this.beacons.forgetKeysBefore(new Date(nowMs - DEDUPE_HORIZON_MS));
         if (droppedPartitions.length || deletedBeacons || deletedRollups) {
           this.logger.log({ msg: 'retention applied', droppedPartitions, deletedBeacons, deletedRollups });
         }
         return { droppedPartitions, deletedBeacons, deletedRollups };
       });
     } catch (error) {
-      this.logger.warn({ msg: 'retention pass failed; will retry', error: (error as Error).message });
+      this.logger[jobFailureLevel(error)]({ msg: 'retention pass failed; will retry', error: (error as Error).message });
       return undefined;
     }
   }

@@ -5,6 +5,7 @@ import { APP_CONFIG } from '../config/runtime';
 import { BeaconRepository } from './beacon.repository';
 import { RollupAggregator } from './rollup-aggregator';
 import { RollupRepository } from './rollup.repository';
+import { jobFailureLevel } from '../database/database-errors';
 
 const MINUTE_MS = 60_000;
 /** A minute is closed for compaction and reconciliation this long after it ends (flushes run every few seconds). */
@@ -58,7 +59,7 @@ export class RollupService implements OnModuleInit, OnApplicationShutdown {
         await this.rollups.insertFragments(fragments);
       } catch (error) {
         this.aggregator.restore(fragments);
-        this.logger.warn({ msg: 'rollup flush failed; will retry', fragments: fragments.length, error: (error as Error).message });
+        this.logger[jobFailureLevel(error)]({ msg: 'rollup flush failed; will retry', fragments: fragments.length, error: (error as Error).message });
       }
     })().finally(() => (this.flushing = undefined));
     return this.flushing;
@@ -78,7 +79,7 @@ export class RollupService implements OnModuleInit, OnApplicationShutdown {
         await this.rollups.compactBefore(closedBefore);
       });
     } catch (error) {
-      this.logger.warn({ msg: 'rollup maintenance failed; will retry', error: (error as Error).message });
+      this.logger[jobFailureLevel(error)]({ msg: 'rollup maintenance failed; will retry', error: (error as Error).message });
     }
   }
 

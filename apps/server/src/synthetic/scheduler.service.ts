@@ -5,6 +5,7 @@ import { APP_CONFIG } from '../config/runtime';
 import { JourneyRepository } from './journey.repository';
 import { RunRepository, type NewRun } from './run.repository';
 import { slotsBetween } from './slots';
+import { jobFailureLevel } from '../database/database-errors';
 
 /** Slots are inserted this far ahead, so a run is queued before it is due. */
 const LOOKAHEAD_MS = 10_000;
@@ -49,7 +50,7 @@ export class SchedulerService implements OnModuleInit {
       }
       return inserted;
     } catch (error) {
-      this.logger.warn({ msg: 'scheduler tick failed; will retry', error: (error as Error).message });
+      this.logger[jobFailureLevel(error)]({ msg: 'scheduler tick failed; will retry', error: (error as Error).message });
       return 0;
     } finally {
       this.ticking = false;
