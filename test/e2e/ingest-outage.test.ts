@@ -58,6 +58,32 @@ describe('the collector when PostgreSQL goes away and comes back', () => {
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
       expect((await json(res)).code).toBe('unavailable');
     }
+    // Every API endpoint answers 503 + Retry-After too, not 500 "internal".
+    const apiPaths = [
+      '/api/sites',
+      `/api/sites/${site.id}`,
+      `/api/sites/${site.id}/detection`,
+      `/api/sites/${site.id}/rum/routes`,
+      `/api/sites/${site.id}/rum/series?metric=lcp`,
+      `/api/sites/${site.id}/snippet`,
+      '/api/journeys',
+      '/api/runs',
+      '/api/incidents',
+      '/api/deployments',
+      '/api/webhooks',
+      '/api/locations',
+    ];
+    for (const path of apiPaths) {
+      const res = await server.api(path);
+      expect(res.status, path).toBe(503);
+      expect(Number(res.headers.get('retry-after')), path).toBeGreaterThan(0);
+      expect((await json(res)).code, path).toBe('unavailable');
+    }
+    const create = await server.api('/api/sites', { method: 'POST', json: { name: 'During the outage' } });
+    expect(create.status).toBe(503);
+    // The outage is logged when it starts, not once per refused request.
+    expect(server.logs.filter((l) => /"level":"(warn|error)"/.test(l) && !l.includes('"context":"Database"'))).toEqual([]);
+
     const health = await fetch(`${server.url}/health`);
     expect(health.status).toBe(503);
     expect(await json(health)).toMatchObject({ database: 'down' });
