@@ -1,4 +1,4 @@
-import type { ArgumentsHost } from '@nestjs/common';
+import { Logger, type ArgumentsHost } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
 import { DatabaseOutageMonitor } from '../database/database-outage';
 import { AllExceptionsFilter } from './exception.filter';
@@ -22,6 +22,8 @@ function run(filter: AllExceptionsFilter, error: unknown) {
   filter.catch(error, host);
   return sent;
 }
+
+Logger.overrideLogger(false); // the 500 case logs its error id; not wanted in the test output
 
 describe('AllExceptionsFilter', () => {
   const quiet = { warn: () => undefined, log: () => undefined, debug: () => undefined };
