@@ -1,16 +1,15 @@
 import { LoggerService } from '@nestjs/common';
+import { scrubIpAddresses } from '@parallax/privacy';
 
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 export type LogLevel = keyof typeof LEVELS;
 
 // Never let an IP address or a bearer token into a log line, whatever a caller passes in.
-const IPV4 = /\b(?:\d{1,3}\.){3}\d{1,3}\b/g;
-const IPV6 = /\b(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{1,4}\b/gi;
 const BEARER = /(bearer\s+)[A-Za-z0-9._~+/=-]+/gi;
 
-/** Removes IP addresses and tokens from a log message. */
+/** Removes IP addresses (IPv4 and every IPv6 form) and tokens from a log message. */
 export function scrubLogText(text: string): string {
-  return text.replace(BEARER, '$1[redacted]').replace(IPV4, '[ip]').replace(IPV6, '[ip]');
+  return scrubIpAddresses(text.replace(BEARER, '$1[redacted]'));
 }
 
 /** Structured JSON log lines on stdout, one object per line. */
