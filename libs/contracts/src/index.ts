@@ -2,3 +2,4 @@ export * from './beacon';
 export * from './agent';
 export * from './rum-query';
 export * from './detection';
+export * from './ingest-status';

@@ -7,6 +7,9 @@ import { SitesModule } from '../sites/sites.module';
 import { BeaconRepository } from './beacon.repository';
 import { registerCollectorRoutes } from './collector.routes';
 import { IngestService } from './ingest.service';
+import { IngestStatusController } from './ingest-status.controller';
+import { IngestStatusRepository } from './ingest-status.repository';
+import { IngestStatusService } from './ingest-status.service';
 import { RetentionService } from './retention.service';
 import { RollupAggregator } from './rollup-aggregator';
 import { RollupRepository } from './rollup.repository';
@@ -18,7 +21,7 @@ import { SnippetController } from './snippet.controller';
 
 @Module({
   imports: [SitesModule],
-  controllers: [RumController, SnippetController],
+  controllers: [RumController, SnippetController, IngestStatusController],
   providers: [
     BeaconRepository,
     RollupRepository,
@@ -26,20 +29,23 @@ import { SnippetController } from './snippet.controller';
     SiteCacheService,
     SaltService,
     IngestService,
+    IngestStatusRepository,
+    IngestStatusService,
     RollupService,
     RetentionService,
   ],
-  exports: [IngestService, RollupRepository, RollupService, RetentionService, BeaconRepository],
+  exports: [IngestService, IngestStatusService, RollupRepository, RollupService, RetentionService, BeaconRepository],
 })
 export class IngestModule implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly ingest: IngestService,
+    private readonly status: IngestStatusService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async onModuleInit(): Promise<void> {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    await registerCollectorRoutes(fastify, this.config.collectPath, this.ingest, this.config.regionHeader);
+    await registerCollectorRoutes(fastify, this.config.collectPath, this.ingest, this.status, this.config.regionHeader);
   }
 }

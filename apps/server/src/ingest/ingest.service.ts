@@ -8,6 +8,7 @@ import { APP_CONFIG } from '../config/runtime';
 import { MetricsService } from '../metrics/metrics.service';
 import { BeaconRepository } from './beacon.repository';
 import { originAllowed, toBeaconRow, type BeaconRow } from './beacon-row';
+import { IngestStatusService } from './ingest-status.service';
 import { GroupCommitWriter, WriterDeadlineError, WriterOverloadedError } from './group-commit-writer';
 import { RollupAggregator } from './rollup-aggregator';
 import { SaltService } from './salt.service';
@@ -37,7 +38,7 @@ export interface CollectRequest {
    * Filled in as soon as the origin is known to be allowed for the site the key names, so that the answer
    * (also an error answer after that point) may carry it in Access-Control-Allow-Origin; never otherwise.
    */
-  cors?: { allowOrigin?: string };
+  cors?: { allowOrigin?: string; siteId?: string };
 }
 
 /** Accepted beacons with the origin to echo in CORS headers. */
@@ -61,6 +62,7 @@ export class IngestService implements OnApplicationShutdown {
     private readonly aggregator: RollupAggregator,
     private readonly metrics: MetricsService,
     private readonly outage: DatabaseOutageMonitor,
+    private readonly status: IngestStatusService,
   ) {
     this.buckets = new TokenBuckets(config.collectRatePerSec, config.collectRatePerSec * 10);
     this.writer = new GroupCommitWriter((rows) => this.store(rows), {
@@ -83,6 +85,15 @@ export class IngestService implements OnApplicationShutdown {
     if (stored.length) {
       this.aggregator.addSoon(stored);
       this.metrics.beaconsStored.inc(stored.length);
+      const nowMs = Date.now();
+      let run = 0;
+      // Rows of one site come in runs (one request's beacons share a site): one counter update per run.
+      for (let i = 1; i <= stored.length; i++) {
+        if (i === stored.length || stored[i].siteId !== stored[run].siteId) {
+          this.status.accepted(stored[run].siteId, i - run, nowMs);
+          run = i;
+        }
+      }
     }
   }
 
@@ -132,6 +143,7 @@ export class IngestService implements OnApplicationShutdown {
     let site = this.sites.peek(siteKey, nowMs);
     if (site === undefined) site = await this.lookup(() => this.sites.byKey(siteKey, nowMs));
     if (!site) throw new DomainError('unknown_site_key', `Unknown site key ${siteKey}`);
+    if (request.cors) request.cors.siteId = site.id;
     if (!originAllowed(site.allowedOrigins, request.origin)) {
       throw new DomainError('origin_not_allowed', `Origin ${request.origin ?? '(none)'} is not allowed to send beacons for this site`);
     }

@@ -6,6 +6,7 @@ import { SiteRepository } from '../sites/site.repository';
 import { BeaconRepository, DEDUPE_HORIZON_MS } from './beacon.repository';
 import { RollupRepository } from './rollup.repository';
 import { SaltService } from './salt.service';
+import { INGEST_COUNTERS_RETENTION_MS, IngestStatusService } from './ingest-status.service';
 import { jobFailureLevel } from '../database/database-errors';
 
 const DAY_MS = 86_400_000;
@@ -25,6 +26,7 @@ export class RetentionService implements OnModuleInit {
     private readonly rollups: RollupRepository,
     private readonly salts: SaltService,
     private readonly scheduler: SchedulerRegistry,
+    private readonly ingestStatus: IngestStatusService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -63,6 +65,7 @@ export class RetentionService implements OnModuleInit {
         }
         await this.salts.forgetOldSalts(nowMs);
         await this.beacons.forgetKeysBefore(new Date(nowMs - DEDUPE_HORIZON_MS));
+        await this.ingestStatus.forgetBefore(new Date(nowMs - INGEST_COUNTERS_RETENTION_MS));
         if (droppedPartitions.length || deletedBeacons || deletedRollups) {
           this.logger.log({ msg: 'retention applied', droppedPartitions, deletedBeacons, deletedRollups });
         }
