@@ -10,7 +10,8 @@ import { json } from '../support/json';
 import { signalCluster } from '../support/pg-processes';
 import { startTestServer, type TestServer } from '../support/server';
 
-const STALL_MS = 12_000; // longer than the site cache's 10 s, so lookups meet the stalled database too
+// Longer than the site cache's 10 s, so lookups meet the stalled database too; STALL_MS=20000 reproduces the 20 s.
+const STALL_MS = Number(process.env.STALL_MS ?? 12_000);
 const BEACON_INTERVAL_MS = 20; // 50 beacons/s
 const ORIGIN = 'https://stall.example';
 
