@@ -144,17 +144,32 @@ describe('the beacon collector over real HTTP', () => {
     expect(stored.map((r: { page_view_id: string }) => r.page_view_id).sort()).toEqual(ids.filter((_, i) => i !== 5).sort());
   });
 
-  it('answers CORS preflights and echoes the origin on every answer', async () => {
-    const pre = await fetch(collect, { method: 'OPTIONS', headers: { origin: ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
-    expect(pre.status).toBe(204);
-    expect(pre.headers.get('access-control-allow-origin')).toBe(ORIGIN);
-    expect(pre.headers.get('access-control-allow-methods')).toContain('POST');
-    expect(pre.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('content-type');
-    expect(Number(pre.headers.get('access-control-max-age'))).toBeGreaterThan(0);
-    expect(pre.headers.get('vary')).toMatch(/origin/i);
+  it('reflects an origin in CORS headers only when the site the key names allows it, never on a preflight', async () => {
+    // The snippet's text/plain beacons need no preflight; a preflight has no key, so it names no site to check.
+    for (const origin of [ORIGIN, 'https://evil.example']) {
+      const pre = await fetch(collect, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+      expect(pre.status).toBe(204);
+      expect(pre.headers.get('access-control-allow-origin'), origin).toBeNull();
+      expect(pre.headers.get('vary')).toMatch(/origin/i);
+    }
+    // Allowed: reflected on success and on errors found after the site and origin were checked.
+    const ok = await sendBeacon(collect, beacon(site.siteKey), { origin: ORIGIN });
+    expect(ok.status).toBe(204);
+    expect(ok.headers['access-control-allow-origin']).toBe(ORIGIN);
+    expect(ok.headers.vary).toMatch(/origin/i);
+    const badUrl = await sendBeacon(collect, beacon(site.siteKey, { url: 'not a url at all' }), { origin: ORIGIN });
+    expect(badUrl.status).toBe(400);
+    expect(badUrl.headers['access-control-allow-origin']).toBe(ORIGIN);
+    // Not reflected: another origin (403), an unknown key (404), a body that names no site (400).
+    const evil = await sendBeacon(collect, beacon(site.siteKey), { origin: 'https://evil.example' });
+    expect(evil.status).toBe(403);
+    expect(evil.headers['access-control-allow-origin']).toBeUndefined();
+    const unknown = await sendBeacon(collect, beacon('pk_NoSuchSiteKey000000'), { origin: ORIGIN });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers['access-control-allow-origin']).toBeUndefined();
     const bad = await sendBeacon(collect, { v: 1 }, { origin: ORIGIN });
     expect(bad.status).toBe(400);
-    expect(bad.headers['access-control-allow-origin']).toBe(ORIGIN);
+    expect(bad.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it('answers 413 for bodies over 64 KB and takes one of exactly 64 KB', async () => {

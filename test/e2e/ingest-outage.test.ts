@@ -52,12 +52,47 @@ describe('the collector when PostgreSQL goes away and comes back', () => {
 
     await pg.stop();
     pg = undefined;
-    const during = await Promise.all(Array.from({ length: 40 }, () => record()));
+    const logsAtStop = server.logs.length;
+    const stoppedMs = Date.now();
+    const during = await Promise.all(
+      Array.from({ length: 40 }, async () => {
+        const t = Date.now();
+        const res = await record();
+        return Object.assign(res, { tookMs: Date.now() - t });
+      }),
+    );
+    const timeTo503Ms = during.map((r) => r.tookMs).sort((a, b) => a - b);
     for (const res of during) {
       expect(res.status).toBe(503);
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
       expect((await json(res)).code).toBe('unavailable');
     }
+    // Every API endpoint answers 503 + Retry-After too, not 500 "internal".
+    const apiPaths = [
+      '/api/sites',
+      `/api/sites/${site.id}`,
+      `/api/sites/${site.id}/detection`,
+      `/api/sites/${site.id}/rum/routes`,
+      `/api/sites/${site.id}/rum/series?metric=lcp`,
+      `/api/sites/${site.id}/snippet`,
+      '/api/journeys',
+      '/api/runs',
+      '/api/incidents',
+      '/api/deployments',
+      '/api/webhooks',
+      '/api/locations',
+    ];
+    for (const path of apiPaths) {
+      const res = await server.api(path);
+      expect(res.status, path).toBe(503);
+      expect(Number(res.headers.get('retry-after')), path).toBeGreaterThan(0);
+      expect((await json(res)).code, path).toBe('unavailable');
+    }
+    const create = await server.api('/api/sites', { method: 'POST', json: { name: 'During the outage' } });
+    expect(create.status).toBe(503);
+    // The outage is logged when it starts, not once per refused request.
+    expect(server.logs.filter((l) => /"level":"(warn|error)"/.test(l) && !l.includes('"context":"Database"'))).toEqual([]);
+
     const health = await fetch(`${server.url}/health`);
     expect(health.status).toBe(503);
     expect(await json(health)).toMatchObject({ database: 'down' });
@@ -73,6 +108,11 @@ describe('the collector when PostgreSQL goes away and comes back', () => {
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
 
     const stored: { page_view_id: string }[] = await server.dataSource.query('SELECT page_view_id FROM beacons');
+    const outageLines = server.logs.slice(logsAtStop).filter((l) => !/"level":"debug"/.test(l));
+    console.log(
+      `outage (pg stop): ${JSON.stringify({ statuses: [...new Set(during.map((r) => r.status))], timeTo503MedianMs: timeTo503Ms[20], timeTo503MaxMs: timeTo503Ms[39], acknowledged: acknowledged.length, stored: stored.length, lost: acknowledged.filter((id) => !stored.some((r) => Number(r.page_view_id.split('_')[2]) === id)).length, outageLogLines: outageLines.length, outageMs: Date.now() - stoppedMs })}`,
+    );
+    expect(outageLines.length).toBeLessThanOrEqual(3); // start, end, and nothing per request
     expect(stored.map((r) => Number(r.page_view_id.split('_')[2])).sort((a, b) => a - b)).toEqual([...acknowledged].sort((a, b) => a - b));
   });
 });

@@ -10,6 +10,8 @@ const IPS = ['203.0.113.77', '198.51.100.23', '2001:db8:cafe::17', '2001:0db8:ca
 const RAW_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 PrivacyProbe/9.8.7';
 const RAW_SESSION = 'raw-session-id-leakcheck';
 const SECRET_QUERY = 'leaky%40example.com';
+/** An email address in the path: the route templater names it :email, and the stored path must not keep it. */
+const PATH_EMAIL = 'pathleak.person@example.com';
 
 /** Headers a proxy chain or a client might add, all naming the client's address. */
 const IP_HEADERS = {
@@ -51,7 +53,7 @@ describe('the client IP and raw user agent are never kept', () => {
     expect(statuses).toEqual([400, 404, 403, 413, 400]);
     await inParallel(80, 8, async (i) => {
       const { beacon } = realisticBeacon(rand, { siteKey: site.siteKey, origin: ORIGIN, sessionId: RAW_SESSION, seq: i % 4 });
-      beacon.url = `${ORIGIN}/account/orders/123?email=${SECRET_QUERY}#top`;
+      beacon.url = `${ORIGIN}/account/${PATH_EMAIL}/orders/123?email=${SECRET_QUERY}#top`;
       await send(beacon);
     });
     expect(statuses).toContain(204);
@@ -63,8 +65,9 @@ describe('the client IP and raw user agent are never kept', () => {
     const stored = Number((await server.dataSource.query('SELECT count(*) AS n FROM beacons WHERE site_id = $1', [site.id]))[0].n);
     expect(stored).toBe(statuses.filter((s) => s === 204).length);
     const [row] = await server.dataSource.query('SELECT country, browser, path FROM beacons WHERE site_id = $1 LIMIT 1', [site.id]);
-    // Only derived facts remain: the country from the trusted header, the browser family, the path without query.
-    expect(row).toEqual({ country: 'FR', browser: 'chrome', path: '/account/orders/123' });
+    // Only derived facts remain: the country from the trusted header, the browser family, the path without query
+    // and with the email address redacted as the route names it.
+    expect(row).toEqual({ country: 'FR', browser: 'chrome', path: '/account/:email/orders/123' });
 
     // Every table, partitions included, every row with every column as text (and bytea in hex, checked too).
     const tables: { schema: string; name: string }[] = await server.dataSource.query(
@@ -81,10 +84,10 @@ describe('the client IP and raw user agent are never kept', () => {
     }
     expect(dump.length).toBeGreaterThan(stored);
     // Positive controls: the dump does hold what the beacons carried once made anonymous.
-    expect(dump.filter((l) => l.startsWith('beacons_p') && l.includes('/account/orders/:id') && l.includes('chrome 124')).length).toBe(stored);
+    expect(dump.filter((l) => l.startsWith('beacons_p') && l.includes('/account/:email/orders/:id') && l.includes('chrome 124')).length).toBe(stored);
 
     const hex = (s: string) => Buffer.from(s).toString('hex');
-    const forbidden = [...IPS, ...IPS.map(hex), RAW_UA, 'PrivacyProbe', hex('PrivacyProbe'), RAW_SESSION, SECRET_QUERY, 'leaky'];
+    const forbidden = [...IPS, ...IPS.map(hex), RAW_UA, 'PrivacyProbe', hex('PrivacyProbe'), RAW_SESSION, SECRET_QUERY, 'leaky', PATH_EMAIL, 'pathleak'];
     const haystacks = { database: dump, logs: server.logs };
     expect(server.logs.length).toBeGreaterThan(0);
     for (const [where, lines] of Object.entries(haystacks)) {

@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { runMigrations } from '@parallax/db';
 import { openDatabase } from './database/open-database';
+import { registerInputGuard } from './common/input-guard';
 import { PostgresIoAdapter } from './live/postgres-io.adapter';
 import { LocalAgentService } from './synthetic/local-agent.service';
 import { randomBytes } from 'node:crypto';
@@ -52,6 +53,7 @@ export async function startServer(config: AppConfig, logger: LoggerService = new
   );
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
+  registerInputGuard(fastify);
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });

@@ -1,8 +1,9 @@
 import { DynamicModule, Global, Module, ValidationError, ValidationPipe } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ADMIN_TOKEN, AdminTokenGuard } from './common/admin-token.guard';
 import { DomainError } from './common/domain-error';
 import { AllExceptionsFilter } from './common/exception.filter';
+import { DatabaseGateInterceptor } from './common/database-gate.interceptor';
 import { APP_CONFIG, SECRET_KEY, ServerRuntime } from './config/runtime';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
@@ -56,6 +57,7 @@ export class ServerModule {
       controllers: [DashboardController],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_INTERCEPTOR, useClass: DatabaseGateInterceptor },
         {
           provide: APP_PIPE,
           useValue: new ValidationPipe({

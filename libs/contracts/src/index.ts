@@ -5,3 +5,4 @@ export * from './detection';
 export * from './incidents';
 export * from './views';
 export * from './live';
+export * from './ingest-status';

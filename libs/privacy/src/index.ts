@@ -5,3 +5,4 @@ export * from './session';
 export * from './region';
 export * from './connection';
 export { LruCache } from './lru';
+export { scrubIpAddresses, IP_PLACEHOLDER } from './ip-scrub';

@@ -1,4 +1,5 @@
 import { LruCache } from './lru';
+import { EMAIL_SEGMENT } from './url-redaction';
 
 /** A site owner's rule: paths matching `pattern` are reported as `template`. */
 export interface RouteRule {
@@ -136,7 +137,6 @@ const NUMERIC = /^\d+$/;
 const HEX = /^[0-9a-f]{16,}$/i;
 const DIGIT = /\d/;
 const LETTER = /[A-Za-z]/;
-const EMAIL = /^[^@/]+(?:@|%40)[^@/]+\.[A-Za-z]{2,}$/i;
 /** ISO dates (optionally with a time), 2024_01_31, and day-first 31-01-2024 / 31.01.2024. */
 const DATE =
   /^(?:\d{4}([-_.])[01]\d\1[0-3]\d(?:[T ][0-2]\d(?::|%3A)[0-5]\d(?:(?::|%3A)[0-5]\d(?:\.\d+)?)?(?:Z|[+-][0-2]\d(?::|%3A)?\d\d)?)?|[0-3]\d([-.])[01]\d\2\d{4})$/i;
@@ -147,7 +147,7 @@ export function templateSegment(segment: string): string {
   if (NUMERIC.test(segment)) return ':id';
   if (segment.length === 36 && UUID.test(segment)) return ':uuid';
   if (DATE.test(segment)) return ':date';
-  if (EMAIL.test(segment)) return ':email';
+  if (EMAIL_SEGMENT.test(segment)) return ':email';
   if (segment.length >= 16 && HEX.test(segment) && DIGIT.test(segment)) return ':hash';
   if (isIdLikeToken(segment)) return ':hash';
   return segment;

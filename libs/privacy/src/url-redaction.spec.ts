@@ -83,4 +83,10 @@ describe('redactUrl', () => {
       expect((error as InvalidUrlError).field).toBe('url');
     }
   });
+
+  it('replaces email addresses in the path as the route templater names them, plain or percent-encoded', () => {
+    expect(redactUrl('https://shop.example/users/jane.doe@example.com/orders?email=jane%40example.com', []).path).toBe('/users/:email/orders');
+    expect(redactUrl('https://shop.example/u/jane%40example.co.uk', []).path).toBe('/u/:email');
+    expect(redactUrl('https://shop.example/@handle/posts', []).path).toBe('/@handle/posts');
+  });
 });

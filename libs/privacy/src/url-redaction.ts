@@ -2,7 +2,7 @@
 export interface RedactedUrl {
   /** `https://shop.example` (scheme, lower-cased host, non-default port). */
   origin: string;
-  /** Percent-encoded pathname, dot segments resolved, session path parameters removed. */
+  /** Percent-encoded pathname, dot segments resolved, session path parameters removed, email segments as `:email`. */
   path: string;
   /** Allow-listed parameters sorted by name, without the leading `?`; '' when none. */
   query: string;
@@ -21,6 +21,21 @@ export class InvalidUrlError extends Error {
 
 /** Java and PHP put session ids into the path (`/cart;jsessionid=ABC`); they must never be stored. */
 const SESSION_PATH_PARAM = /;(?:jsessionid|phpsessid|sid|sessionid)=[^/]*/gi;
+
+/** A path segment that is an email address (plain or with `@` percent-encoded). */
+export const EMAIL_SEGMENT = /^[^@/]+(?:@|%40)[^@/]+\.[A-Za-z]{2,}$/i;
+
+/**
+ * Path segments that are email addresses become `:email`, as the route templater names them: an address in
+ * the path (`/users/jane@example.com/orders`) is as personal as one in the query string, which is dropped.
+ */
+function redactPathSegments(path: string): string {
+  if (!path.includes('@') && !/%40/i.test(path)) return path;
+  return path
+    .split('/')
+    .map((segment) => (EMAIL_SEGMENT.test(segment) ? ':email' : segment))
+    .join('/');
+}
 
 const allowSets = new WeakMap<readonly string[], ReadonlySet<string>>();
 
@@ -44,7 +59,7 @@ export function redactUrl(url: string, allowedQueryParams: readonly string[]): R
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new InvalidUrlError(`unsupported scheme ${parsed.protocol}`);
   // origin never includes user:pass@, and the fragment and query are rebuilt below, so neither can leak.
-  const path = parsed.pathname.includes(';') ? parsed.pathname.replace(SESSION_PATH_PARAM, '') : parsed.pathname;
+  const path = redactPathSegments(parsed.pathname.includes(';') ? parsed.pathname.replace(SESSION_PATH_PARAM, '') : parsed.pathname);
   return { origin: parsed.origin, path, query: allowedQuery(parsed.searchParams, allowedQueryParams) };
 }
 

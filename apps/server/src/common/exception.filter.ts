@@ -1,6 +1,8 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sqlStateOf } from '../database/database-errors';
+import { DatabaseOutageMonitor } from '../database/database-outage';
 import { DomainError, httpStatusFor } from './domain-error';
 
 /** Shape of every error response. */
@@ -25,15 +27,23 @@ const CODE_BY_STATUS: Record<number, string> = {
   503: 'unavailable',
 };
 
-/** Maps domain errors and Nest/Fastify HTTP errors to JSON; logs 5xx with an id; never sends a stack. */
+/**
+ * Maps domain errors and Nest/Fastify HTTP errors to JSON; logs 5xx with an id; never sends a stack.
+ * A database that is down or does not answer is the domain's 'unavailable' (503 + Retry-After), logged by the
+ * outage monitor once per outage rather than once per request; a value PostgreSQL refuses (SQLSTATE class 22,
+ * e.g. a NUL character that got past validation) is the client's 400.
+ */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  constructor(@Optional() @Inject(DatabaseOutageMonitor) private readonly outage?: DatabaseOutageMonitor) {}
+
+  catch(thrown: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const exception = this.translate(thrown, host.switchToHttp().getRequest<FastifyRequest>());
     const body = this.toBody(exception);
-    if (body.statusCode >= 500) {
+    if (body.statusCode >= 500 && !(exception instanceof DomainError && exception.code === 'unavailable')) {
       body.errorId = randomUUID();
       this.logger.error({ msg: 'request failed', errorId: body.errorId, error: exception instanceof Error ? exception.message : String(exception), stack: exception instanceof Error ? exception.stack : undefined });
     }
@@ -41,6 +51,20 @@ export class AllExceptionsFilter implements ExceptionFilter {
       reply.header('retry-after', String(exception.retryAfterSeconds));
     }
     reply.status(body.statusCode).send(body);
+  }
+
+  /** Database errors become domain errors; everything else is left as it is. */
+  private translate(exception: unknown, request: FastifyRequest | undefined): unknown {
+    if (exception instanceof DomainError || exception instanceof HttpException) return exception;
+    const what = `${request?.method ?? ''} ${request?.routeOptions?.url ?? ''}`.trim();
+    if (this.outage?.failed(exception, what)) {
+      return new DomainError('unavailable', 'The database is unavailable right now; retry later', undefined, this.outage.retryAfterSeconds);
+    }
+    const state = sqlStateOf(exception);
+    if (state?.startsWith('22')) {
+      return new DomainError('validation_failed', 'body: a value was refused by the database (invalid characters or out of range)', { field: 'body', sqlState: state });
+    }
+    return exception;
   }
 
   private toBody(exception: unknown): ErrorBody {

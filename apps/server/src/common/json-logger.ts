@@ -1,4 +1,5 @@
 import { LoggerService } from '@nestjs/common';
+import { scrubIpAddresses } from '@parallax/privacy';
 
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 // Nest's start-up chatter (one line per module and per route, ~90 lines) is debug, so the start banner stays readable.
@@ -6,13 +7,11 @@ const NEST_STARTUP_CONTEXTS = new Set(['RoutesResolver', 'RouterExplorer', 'Inst
 export type LogLevel = keyof typeof LEVELS;
 
 // Never let an IP address or a bearer token into a log line, whatever a caller passes in.
-const IPV4 = /\b(?:\d{1,3}\.){3}\d{1,3}\b/g;
-const IPV6 = /\b(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{1,4}\b/gi;
 const BEARER = /(bearer\s+)[A-Za-z0-9._~+/=-]+/gi;
 
-/** Removes IP addresses and tokens from a log message. */
+/** Removes IP addresses (IPv4 and every IPv6 form) and tokens from a log message. */
 export function scrubLogText(text: string): string {
-  return text.replace(BEARER, '$1[redacted]').replace(IPV4, '[ip]').replace(IPV6, '[ip]');
+  return scrubIpAddresses(text.replace(BEARER, '$1[redacted]'));
 }
 
 /** Structured JSON log lines on stdout, one object per line. */

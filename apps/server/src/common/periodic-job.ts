@@ -1,9 +1,10 @@
 import type { Logger } from '@nestjs/common';
 import type { SchedulerRegistry } from '@nestjs/schedule';
+import { jobFailureLevel } from '../database/database-errors';
 
 /**
  * One recurring background job: a pass never overlaps the previous one (a pass due while one runs is skipped),
- * and a pass that throws is logged as a warning and retried by the next. Passes may also be run directly
+ * and a pass that throws is logged as a warning (debug while the database is unavailable) and retried by the next. Passes may also be run directly
  * (tests, shutdown) under the same guard.
  */
 export class PeriodicJob<A extends unknown[], T> {
@@ -23,7 +24,8 @@ export class PeriodicJob<A extends unknown[], T> {
     try {
       return await this.pass(...args);
     } catch (error) {
-      this.logger.warn({ msg: `${this.what} failed; will retry`, error: (error as Error).message });
+      // during a database outage the outage monitor logs once; each job's failure is only debug
+      this.logger[jobFailureLevel(error)]({ msg: `${this.what} failed; will retry`, error: (error as Error).message });
       return undefined;
     } finally {
       this.running = false;

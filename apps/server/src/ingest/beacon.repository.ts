@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { poolOf } from '../database/sql';
+import { poolOf, withReadTimeout } from '../database/sql';
 import type { BeaconRow } from './beacon-row';
 
 const DAY_MS = 86_400_000;
@@ -47,11 +47,23 @@ const COLUMNS: [keyof BeaconRow, string, string][] = [
 
 // One statement per batch: each column travels as one array parameter (jsonb as text, cast per row).
 // Rows of a site deleted meanwhile (the site cache still knew its key) are skipped, not allowed to fail the whole batch.
+// Idempotent: a (site, page view, seq) already in beacon_keys (a client's retry) is skipped, in the same statement,
+// so a retry costs no extra round trip; RETURNING says which rows are new (only those are rolled up).
+const KEY = 'site_id, page_view_id, seq';
 const INSERT_SQL =
-  `INSERT INTO beacons (${COLUMNS.map((c) => c[1]).join(', ')}) ` +
-  `SELECT ${COLUMNS.map((c) => (c[2] === 'jsonb' ? `${c[1]}::jsonb` : c[1])).join(', ')} ` +
+  `WITH t AS (SELECT DISTINCT ON (${KEY}) * ` +
   `FROM unnest(${COLUMNS.map((c, i) => `$${i + 1}::${c[2] === 'jsonb' ? 'text' : c[2]}[]`).join(', ')}) ` +
-  `AS t(${COLUMNS.map((c) => c[1]).join(', ')}) WHERE EXISTS (SELECT 1 FROM sites s WHERE s.id = t.site_id) ON CONFLICT DO NOTHING`;
+  `AS t(${COLUMNS.map((c) => c[1]).join(', ')}) WHERE EXISTS (SELECT 1 FROM sites s WHERE s.id = t.site_id)), ` +
+  `k AS (INSERT INTO beacon_keys (${KEY}, first_received_at) SELECT ${KEY}, received_at FROM t ON CONFLICT DO NOTHING RETURNING ${KEY}) ` +
+  `INSERT INTO beacons (${COLUMNS.map((c) => c[1]).join(', ')}) ` +
+  `SELECT ${COLUMNS.map((c) => (c[2] === 'jsonb' ? `t.${c[1]}::jsonb` : `t.${c[1]}`)).join(', ')} ` +
+  `FROM t JOIN k USING (${KEY}) ON CONFLICT DO NOTHING RETURNING ${KEY}`;
+
+/** Longest a batch insert may take on the client side; the writer's own deadline answers clients sooner. */
+const INSERT_READ_TIMEOUT_MS = 10_000;
+
+/** How long keys are kept for recognising a client's retry (the snippet never retries; other clients within minutes). */
+export const DEDUPE_HORIZON_MS = 2 * 86_400_000;
 
 /** PostgreSQL's foreign_key_violation: a site deleted between the statement's snapshot and its FK check. */
 const FK_VIOLATION = '23503';
@@ -87,8 +99,12 @@ export class BeaconRepository {
     return poolOf(this.dataSource);
   }
 
-  /** Inserts rows in one statement (one commit); creates a missing day partition and retries once. */
-  async insertBatch(rows: BeaconRow[]): Promise<void> {
+  /**
+   * Inserts rows in one statement (one commit); creates a missing day partition and retries once.
+   * Returns the rows actually stored: not those already stored earlier (retries) or twice in the batch,
+   * nor those of a deleted site.
+   */
+  async insertBatch(rows: BeaconRow[]): Promise<BeaconRow[]> {
     const days = new Set(rows.map((r) => Math.floor(r.receivedAt.getTime() / DAY_MS) * DAY_MS));
     for (const day of days) if (!this.knownPartitions.has(partitionName(day))) await this.ensurePartition(day);
     const params: unknown[][] = COLUMNS.map(() => new Array(rows.length));
@@ -96,13 +112,24 @@ export class BeaconRepository {
       const values = rowValues(rows[i]);
       for (let c = 0; c < values.length; c++) params[c][i] = values[c];
     }
+    let result: { rows: { site_id: string; page_view_id: string; seq: number }[] };
     try {
-      await this.pool.query(INSERT_SQL, params);
+      result = await this.pool.query(withReadTimeout(INSERT_SQL, params, INSERT_READ_TIMEOUT_MS));
     } catch (error) {
       // A site deleted while the statement ran: retried once, the EXISTS filter now skips its rows.
       if ((error as { code?: string }).code !== FK_VIOLATION) throw error;
-      await this.pool.query(INSERT_SQL, params);
+      result = await this.pool.query(withReadTimeout(INSERT_SQL, params, INSERT_READ_TIMEOUT_MS));
     }
+    if (result.rows.length === rows.length) return rows;
+    const stored = new Set(result.rows.map((r) => `${r.site_id}|${r.page_view_id}|${r.seq}`));
+    // Each stored key counts once, even when the batch held it twice.
+    return rows.filter((r) => stored.delete(`${r.siteId}|${r.pageViewId}|${r.seq}`));
+  }
+
+  /** Forgets dedupe keys first seen before `before` (retention job). */
+  async forgetKeysBefore(before: Date): Promise<number> {
+    const result = await this.pool.query('DELETE FROM beacon_keys WHERE first_received_at < $1', [before]);
+    return result.rowCount ?? 0;
   }
 
   /** Creates the partition of the UTC day starting at `dayStartMs` if it is missing (safe across replicas). */

@@ -2,7 +2,9 @@ import { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MAX_BEACON_BYTES } from '@parallax/contracts';
 import { DomainError, httpStatusFor } from '../common/domain-error';
+import type { IngestRejectReason } from '@parallax/contracts';
 import type { IngestService } from './ingest.service';
+import type { IngestStatusService } from './ingest-status.service';
 
 const CORS_MAX_AGE_SECONDS = 86_400;
 
@@ -11,8 +13,14 @@ function header(request: FastifyRequest, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function sendError(reply: FastifyReply, origin: string | undefined, error: unknown): void {
-  if (origin) reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+/** Access-Control-Allow-Origin only for an origin the site allows; Vary on every answer, as it depends on Origin. */
+function corsHeaders(reply: FastifyReply, allowOrigin: string | undefined): void {
+  reply.header('vary', 'Origin');
+  if (allowOrigin) reply.header('access-control-allow-origin', allowOrigin);
+}
+
+function sendError(reply: FastifyReply, allowOrigin: string | undefined, error: unknown): void {
+  corsHeaders(reply, allowOrigin);
   if (error instanceof DomainError) {
     if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
     const status = httpStatusFor(error.code);
@@ -34,37 +42,65 @@ function sendError(reply: FastifyReply, origin: string | undefined, error: unkno
  * The beacon collector: a plain Fastify route (its path is configurable, and it must accept sendBeacon's
  * text/plain and any other content type as text, with its own 64 KB limit). A thin adapter around IngestService.
  */
-export async function registerCollectorRoutes(fastify: FastifyInstance, path: string, ingest: IngestService, regionHeader?: string): Promise<void> {
+/** The onboarding reason for a refused request, or undefined for refusals that are not the sender's doing (503). */
+function rejectReason(error: unknown): IngestRejectReason | undefined {
+  if (error instanceof DomainError) {
+    switch (error.code) {
+      case 'origin_not_allowed':
+        return 'origin';
+      case 'unknown_site_key':
+        return 'key';
+      case 'payload_too_large':
+        return 'size';
+      case 'rate_limited':
+        return 'rate';
+      case 'validation_failed':
+        return 'invalid';
+      default:
+        return undefined;
+    }
+  }
+  const status = (error as { statusCode?: number }).statusCode;
+  if (status === 413) return 'size';
+  return typeof status === 'number' && status >= 400 && status < 500 ? 'invalid' : undefined;
+}
+
+export async function registerCollectorRoutes(fastify: FastifyInstance, path: string, ingest: IngestService, status: IngestStatusService, regionHeader?: string): Promise<void> {
   await fastify.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_BEACON_BYTES }, (_request, body, done) => done(null, body));
-    scope.setErrorHandler((error, request, reply) => sendError(reply, header(request, 'origin'), error));
+    // Errors before the body was read (too large, bad encoding): no site is known, so no origin is allowed.
+    scope.setErrorHandler((error, request, reply) => {
+      const reason = rejectReason(error);
+      if (reason) status.rejected(reason, undefined, header(request, 'origin'));
+      sendError(reply, undefined, error);
+    });
 
-    scope.options(path, (request, reply) => {
-      const origin = header(request, 'origin');
-      if (origin) reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
-      void reply
-        .header('access-control-allow-methods', 'POST, OPTIONS')
-        .header('access-control-allow-headers', 'content-type')
-        .header('access-control-max-age', String(CORS_MAX_AGE_SECONDS))
-        .status(204)
-        .send();
+    // The snippet sends a string body with sendBeacon or fetch, i.e. text/plain: a CORS-safelisted request that
+    // browsers send without a preflight. A preflight carries no body, hence no site key, so it cannot name a site
+    // whose allowed origins could be checked: it is answered without Access-Control-Allow-Origin, and browsers
+    // do not send non-simple cross-origin requests (custom content types or headers) to the collector at all.
+    scope.options(path, (_request, reply) => {
+      void reply.header('vary', 'Origin').header('access-control-max-age', String(CORS_MAX_AGE_SECONDS)).status(204).send();
     });
 
     scope.post(path, { bodyLimit: MAX_BEACON_BYTES }, async (request, reply) => {
-      const origin = header(request, 'origin');
+      const cors: { allowOrigin?: string; siteId?: string } = {};
       try {
         await ingest.collect({
           body: request.body ?? '',
-          origin,
+          origin: header(request, 'origin'),
           userAgent: header(request, 'user-agent'),
           edgeCountry: regionHeader ? header(request, regionHeader) : undefined,
           clientAddress: request.ip,
+          cors,
         });
-        if (origin) reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+        corsHeaders(reply, cors.allowOrigin);
         return reply.status(204).send();
       } catch (error) {
-        sendError(reply, origin, error);
+        const reason = rejectReason(error);
+        if (reason) status.rejected(reason, cors.siteId, header(request, 'origin'));
+        sendError(reply, cors.allowOrigin, error);
         return reply;
       }
     });

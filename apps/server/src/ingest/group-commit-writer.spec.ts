@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GroupCommitWriter, WriterOverloadedError } from './group-commit-writer';
+import { GroupCommitWriter, WriterDeadlineError, WriterOverloadedError } from './group-commit-writer';
 
 const options = { maxBatch: 10, maxDelayMs: 5, maxPending: 100, maxConcurrentFlushes: 2 };
 
@@ -108,5 +108,26 @@ describe('GroupCommitWriter', () => {
     await Promise.all(writes);
     expect(seen.sort()).toEqual([1, 2]);
     await expect(writer.write(3)).rejects.toBeInstanceOf(WriterOverloadedError);
+  });
+
+  it('fails writes at their deadline while the flush hangs, in flight and queued alike, and keeps counting them until it ends', async () => {
+    let release: () => void = () => undefined;
+    const hung = new Promise<void>((r) => (release = r));
+    const writer = new GroupCommitWriter<number>(() => hung, { ...options, maxConcurrentFlushes: 1, deadlineMs: 60 });
+    const startedMs = Date.now();
+    const outcomes = await Promise.allSettled(Array.from({ length: 25 }, (_, i) => writer.write(i)));
+    const tookMs = Date.now() - startedMs;
+    expect(outcomes.every((o) => o.status === 'rejected' && o.reason instanceof WriterDeadlineError)).toBe(true);
+    expect(tookMs).toBeLessThan(1_000);
+    // The first batch is still in flight (its slot and memory are held); the queued ones are gone.
+    expect(writer.pending).toBe(options.maxBatch);
+    release();
+    await writer.drain();
+    expect(writer.pending).toBe(0);
+  });
+
+  it('does not fail a write that commits within its deadline', async () => {
+    const writer = new GroupCommitWriter<number>(async () => new Promise((r) => setTimeout(r, 5)), { ...options, deadlineMs: 2_000 });
+    await expect(Promise.all(Array.from({ length: 30 }, (_, i) => writer.write(i)))).resolves.toHaveLength(30);
   });
 });

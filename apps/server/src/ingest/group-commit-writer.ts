@@ -6,6 +6,18 @@ export class WriterOverloadedError extends Error {
   }
 }
 
+/**
+ * Raised when an item was not committed within the writer's deadline (the database is slow or stalled): the
+ * caller answers 503. The item may still be committed later by a flush that was already sent; the store must
+ * therefore be idempotent, so that the client's retry does not store it twice.
+ */
+export class WriterDeadlineError extends Error {
+  constructor(readonly deadlineMs: number) {
+    super(`Not committed within ${deadlineMs} ms; retry later`);
+    this.name = 'WriterDeadlineError';
+  }
+}
+
 export interface GroupCommitOptions {
   /** Most items in one flush (one INSERT statement). */
   maxBatch: number;
@@ -21,12 +33,24 @@ export interface GroupCommitOptions {
    * offending items fail and the others in the batch are still committed.
    */
   isItemError?: (error: unknown) => boolean;
+  /** Longest a write waits (queued plus in flight) before it fails with WriterDeadlineError; none when unset. */
+  deadlineMs?: number;
+  nowMs?: () => number;
 }
 
 interface Pending<T> {
   item: T;
+  enqueuedMs: number;
+  settled: boolean;
   resolve: () => void;
   reject: (error: unknown) => void;
+}
+
+function settle<T>(p: Pending<T>, error?: unknown): void {
+  if (p.settled) return;
+  p.settled = true;
+  if (error === undefined) p.resolve();
+  else p.reject(error);
 }
 
 /**
@@ -40,11 +64,15 @@ export class GroupCommitWriter<T> {
   private timer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private readonly now: () => number;
 
   constructor(
     private readonly flush: (items: T[]) => Promise<void>,
     private readonly options: GroupCommitOptions,
-  ) {}
+  ) {
+    this.now = options.nowMs ?? Date.now;
+  }
 
   /** Items accepted and not yet committed or failed. */
   get pending(): number {
@@ -57,9 +85,35 @@ export class GroupCommitWriter<T> {
     if (this.pendingCount >= this.options.maxPending) return Promise.reject(new WriterOverloadedError(this.retryAfterSeconds()));
     this.pendingCount++;
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
+      this.queue.push({ item, enqueuedMs: this.now(), settled: false, resolve, reject });
       this.schedule();
+      this.startSweep();
     });
+  }
+
+  /**
+   * While items wait in the queue (every flush slot is busy, e.g. on a stalled database), fails those past
+   * the deadline so that their clients get a prompt 503 instead of waiting for the database to return.
+   */
+  private startSweep(): void {
+    const deadlineMs = this.options.deadlineMs;
+    if (deadlineMs === undefined || this.sweepTimer) return;
+    this.sweepTimer = setInterval(() => {
+      const cutoff = this.now() - deadlineMs;
+      let expired = 0;
+      while (expired < this.queue.length && this.queue[expired].enqueuedMs <= cutoff) expired++;
+      if (expired > 0) {
+        const gone = this.queue.splice(0, expired);
+        this.pendingCount -= gone.length;
+        for (const p of gone) settle(p, new WriterDeadlineError(deadlineMs));
+        if (this.pendingCount === 0) for (const w of this.idleWaiters.splice(0)) w();
+      }
+      if (this.queue.length === 0) {
+        clearInterval(this.sweepTimer);
+        this.sweepTimer = undefined;
+      }
+    }, Math.max(10, Math.floor(deadlineMs / 10)));
+    this.sweepTimer.unref?.();
   }
 
   /** Stops accepting writes and waits until everything accepted has been flushed. */
@@ -111,9 +165,19 @@ export class GroupCommitWriter<T> {
   }
 
   private async run(batch: Pending<T>[]): Promise<void> {
+    // The flush may hang on a stalled database: its items fail at their deadline, the flush keeps its slot.
+    let deadlineTimer: NodeJS.Timeout | undefined;
+    const deadlineMs = this.options.deadlineMs;
+    if (deadlineMs !== undefined) {
+      const oldestMs = batch[0].enqueuedMs; // the queue is first in, first out
+      deadlineTimer = setTimeout(() => {
+        for (const p of batch) settle(p, new WriterDeadlineError(deadlineMs));
+      }, Math.max(0, oldestMs + deadlineMs - this.now()));
+    }
     try {
       await this.flushOrSplit(batch);
     } finally {
+      clearTimeout(deadlineTimer);
       this.inFlight--;
       this.pendingCount -= batch.length;
       // Whatever queued up while this flush ran goes out now rather than after another delay.
@@ -126,14 +190,14 @@ export class GroupCommitWriter<T> {
   private async flushOrSplit(batch: Pending<T>[]): Promise<void> {
     try {
       await this.flush(batch.map((p) => p.item));
-      for (const p of batch) p.resolve();
+      for (const p of batch) settle(p);
     } catch (error) {
       if (batch.length > 1 && this.options.isItemError?.(error)) {
         const half = Math.ceil(batch.length / 2);
         await this.flushOrSplit(batch.slice(0, half));
         await this.flushOrSplit(batch.slice(half));
       } else {
-        for (const p of batch) p.reject(error);
+        for (const p of batch) settle(p, error);
       }
     }
   }

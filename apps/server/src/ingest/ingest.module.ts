@@ -8,6 +8,9 @@ import { BeaconRepository } from './beacon.repository';
 import { registerCollectorRoutes } from './collector.routes';
 import { IngestService } from './ingest.service';
 import { BeaconCountsService } from './beacon-counts.service';
+import { IngestStatusController } from './ingest-status.controller';
+import { IngestStatusRepository } from './ingest-status.repository';
+import { IngestStatusService } from './ingest-status.service';
 import { RetentionService } from './retention.service';
 import { RollupAggregator } from './rollup-aggregator';
 import { RollupRepository } from './rollup.repository';
@@ -19,7 +22,7 @@ import { SnippetController } from './snippet.controller';
 
 @Module({
   imports: [SitesModule],
-  controllers: [RumController, SnippetController],
+  controllers: [RumController, SnippetController, IngestStatusController],
   providers: [
     BeaconRepository,
     RollupRepository,
@@ -27,21 +30,24 @@ import { SnippetController } from './snippet.controller';
     SiteCacheService,
     SaltService,
     IngestService,
+    IngestStatusRepository,
+    IngestStatusService,
     RollupService,
     RetentionService,
     BeaconCountsService,
   ],
-  exports: [IngestService, RollupRepository, RollupService, RetentionService, BeaconRepository],
+  exports: [IngestService, IngestStatusService, RollupRepository, RollupService, RetentionService, BeaconRepository],
 })
 export class IngestModule implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly ingest: IngestService,
+    private readonly status: IngestStatusService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async onModuleInit(): Promise<void> {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    await registerCollectorRoutes(fastify, this.config.collectPath, this.ingest, this.config.regionHeader);
+    await registerCollectorRoutes(fastify, this.config.collectPath, this.ingest, this.status, this.config.regionHeader);
   }
 }

@@ -2,12 +2,14 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { MAX_BEACON_BYTES, parseBeacon, type Beacon } from '@parallax/contracts';
 import { InvalidUrlError } from '@parallax/privacy';
 import { DomainError } from '../common/domain-error';
+import { DatabaseOutageMonitor } from '../database/database-outage';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/runtime';
 import { MetricsService } from '../metrics/metrics.service';
 import { BeaconRepository } from './beacon.repository';
 import { originAllowed, toBeaconRow, type BeaconRow } from './beacon-row';
-import { GroupCommitWriter, WriterOverloadedError } from './group-commit-writer';
+import { IngestStatusService } from './ingest-status.service';
+import { GroupCommitWriter, WriterDeadlineError, WriterOverloadedError } from './group-commit-writer';
 import { RollupAggregator } from './rollup-aggregator';
 import { SaltService } from './salt.service';
 import { SiteCacheService } from './site-cache.service';
@@ -16,6 +18,15 @@ import { TokenBuckets } from './token-bucket';
 /** Most beacons in one request body (a JSON array). */
 export const MAX_BEACONS_PER_REQUEST = 20;
 
+/**
+ * Longest a beacon waits for its commit (or for the site and salt lookups before it) before the client gets
+ * 503 + Retry-After. A stalled database must not hold clients and their sockets for as long as it is stalled.
+ */
+export const COLLECT_DEADLINE_MS = 1_500;
+/** Beacons waiting or in flight before new ones are refused with 503 (bounds memory while the database is slow). */
+export const MAX_PENDING_BEACONS = 10_000;
+const RETRY_AFTER_SECONDS = 5;
+
 /** What the collector knows about one request; the client address is used for rate limiting only. */
 export interface CollectRequest {
   body: unknown;
@@ -23,6 +34,11 @@ export interface CollectRequest {
   userAgent: string | undefined;
   edgeCountry: string | undefined;
   clientAddress: string;
+  /**
+   * Filled in as soon as the origin is known to be allowed for the site the key names, so that the answer
+   * (also an error answer after that point) may carry it in Access-Control-Allow-Origin; never otherwise.
+   */
+  cors?: { allowOrigin?: string; siteId?: string };
 }
 
 /** Accepted beacons with the origin to echo in CORS headers. */
@@ -45,16 +61,73 @@ export class IngestService implements OnApplicationShutdown {
     private readonly salts: SaltService,
     private readonly aggregator: RollupAggregator,
     private readonly metrics: MetricsService,
+    private readonly outage: DatabaseOutageMonitor,
+    private readonly status: IngestStatusService,
   ) {
     this.buckets = new TokenBuckets(config.collectRatePerSec, config.collectRatePerSec * 10);
-    this.writer = new GroupCommitWriter((rows) => this.beacons.insertBatch(rows), {
+    this.writer = new GroupCommitWriter((rows) => this.store(rows), {
       maxBatch: 500,
       maxDelayMs: 2,
-      maxPending: 20_000,
+      maxPending: MAX_PENDING_BEACONS,
       maxConcurrentFlushes: Math.max(1, Math.min(4, config.dbPoolSize - 2)),
       // One row PostgreSQL refuses (bad data, a constraint) must not fail other clients' beacons in its batch.
       isItemError: isRowRefused,
+      deadlineMs: COLLECT_DEADLINE_MS,
     });
+  }
+
+  /**
+   * Stores a batch and rolls up exactly the rows that are new: a client's retry is not counted again, and a batch
+   * committed after its clients were already answered 503 (a slow database) is still counted, once.
+   */
+  private async store(rows: BeaconRow[]): Promise<void> {
+    const stored = await this.beacons.insertBatch(rows);
+    if (stored.length) {
+      this.aggregator.addSoon(stored);
+      this.metrics.beaconsStored.inc(stored.length);
+      const nowMs = Date.now();
+      let run = 0;
+      // Rows of one site come in runs (one request's beacons share a site): one counter update per run.
+      for (let i = 1; i <= stored.length; i++) {
+        if (i === stored.length || stored[i].siteId !== stored[run].siteId) {
+          this.status.accepted(stored[run].siteId, i - run, nowMs);
+          run = i;
+        }
+      }
+    }
+  }
+
+  private unavailable(): DomainError {
+    return new DomainError('unavailable', 'Beacons cannot be stored right now; retry later', undefined, RETRY_AFTER_SECONDS);
+  }
+
+  /** Waits for a lookup the beacon needs, at most until the collect deadline. */
+  private async withinDeadline<T>(lookup: Promise<T>, startedMs: number): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        lookup,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new WriterDeadlineError(COLLECT_DEADLINE_MS)), Math.max(0, startedMs + COLLECT_DEADLINE_MS - Date.now()));
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** A database failure on the way to storing: 503 + Retry-After, counted in the outage (logged once per outage). */
+  private databaseFailure(error: unknown): DomainError | undefined {
+    if (error instanceof WriterDeadlineError) {
+      this.metrics.beaconsRejected.inc({ reason: 'database' });
+      this.outage.suspect('collector');
+      return this.unavailable();
+    }
+    if (this.outage.failed(error, 'collector')) {
+      this.metrics.beaconsRejected.inc({ reason: 'database' });
+      return this.unavailable();
+    }
+    return undefined;
   }
 
   async collect(request: CollectRequest, nowMs = Date.now()): Promise<CollectResult> {
@@ -68,14 +141,17 @@ export class IngestService implements OnApplicationShutdown {
     }
     // Cached answers are taken without an await: each one costs a microtask turn on every beacon.
     let site = this.sites.peek(siteKey, nowMs);
-    if (site === undefined) site = await this.sites.byKey(siteKey, nowMs);
+    if (site === undefined) site = await this.lookup(() => this.sites.byKey(siteKey, nowMs));
     if (!site) throw new DomainError('unknown_site_key', `Unknown site key ${siteKey}`);
+    if (request.cors) request.cors.siteId = site.id;
     if (!originAllowed(site.allowedOrigins, request.origin)) {
       throw new DomainError('origin_not_allowed', `Origin ${request.origin ?? '(none)'} is not allowed to send beacons for this site`);
     }
+    if (request.cors && request.origin) request.cors.allowOrigin = request.origin;
 
     const receivedAt = new Date(nowMs);
-    const pseudonymise = this.salts.cachedPseudonymiserFor(site.id, nowMs) ?? (await this.salts.pseudonymiserFor(site.id, nowMs));
+    const siteId = site.id;
+    const pseudonymise = this.salts.cachedPseudonymiserFor(siteId, nowMs) ?? (await this.lookup(() => this.salts.pseudonymiserFor(siteId, nowMs)));
     const rows = beacons.map((beacon, index) => {
       try {
         return toBeaconRow(beacon, site, { userAgent: request.userAgent, edgeCountry: request.edgeCountry, receivedAt }, pseudonymise);
@@ -88,14 +164,23 @@ export class IngestService implements OnApplicationShutdown {
       }
     });
 
+    // A database known to be down is not waited for: the client is told at once when to retry.
+    if (this.outage.down) {
+      this.metrics.beaconsRejected.inc({ reason: 'database' });
+      this.outage.rejected('collector');
+      throw this.unavailable();
+    }
     try {
       if (rows.length === 1) await this.writer.write(rows[0]);
       else await this.writeAll(rows);
     } catch (error) {
       if (error instanceof WriterOverloadedError) {
         this.metrics.beaconsRejected.inc({ reason: 'overloaded' });
+        this.logger.debug({ msg: 'beacon refused: writer queue full', pending: this.writer.pending });
         throw new DomainError('unavailable', error.message, undefined, error.retryAfterSeconds);
       }
+      const unavailable = this.databaseFailure(error);
+      if (unavailable) throw unavailable;
       if (error instanceof RefusedRowsError || isRowRefused(error)) {
         const refused = error instanceof RefusedRowsError ? error.indices : [0];
         this.metrics.beaconsRejected.inc({ reason: 'invalid' }, refused.length);
@@ -105,11 +190,22 @@ export class IngestService implements OnApplicationShutdown {
       }
       this.metrics.beaconsRejected.inc({ reason: 'database' });
       this.logger.warn({ msg: 'beacon batch not stored', error: (error as Error).message });
-      throw new DomainError('unavailable', 'Beacons could not be stored right now; retry later', undefined, 5);
+      throw this.unavailable();
     }
-    this.aggregator.addSoon(rows);
-    this.metrics.beaconsStored.inc(rows.length);
     return { stored: rows.length, allowOrigin: request.origin };
+  }
+
+  /** A site or salt lookup on the way to storing, bounded by the collect deadline; database failures become 503. */
+  private async lookup<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.outage.down) {
+      this.outage.rejected('collector');
+      throw this.unavailable();
+    }
+    try {
+      return await this.withinDeadline(fn(), Date.now());
+    } catch (error) {
+      throw this.databaseFailure(error) ?? error;
+    }
   }
 
   /**
@@ -124,9 +220,6 @@ export class IngestService implements OnApplicationShutdown {
     const reasons = failed.map((i) => (results[i] as PromiseRejectedResult).reason as unknown);
     const other = reasons.find((e) => !isRowRefused(e));
     if (other !== undefined) throw other;
-    const stored = rows.filter((_, i) => results[i].status === 'fulfilled');
-    this.aggregator.addSoon(stored);
-    this.metrics.beaconsStored.inc(stored.length);
     throw new RefusedRowsError(failed, reasons[0] as { code?: string });
   }
 

@@ -4,9 +4,11 @@ import { PeriodicJob } from '../common/periodic-job';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/runtime';
 import { SiteRepository } from '../sites/site.repository';
-import { BeaconRepository } from './beacon.repository';
+import { BeaconRepository, DEDUPE_HORIZON_MS } from './beacon.repository';
 import { RollupRepository } from './rollup.repository';
 import { SaltService } from './salt.service';
+import { INGEST_COUNTERS_RETENTION_MS, IngestStatusService } from './ingest-status.service';
+import { jobFailureLevel } from '../database/database-errors';
 
 const DAY_MS = 86_400_000;
 
@@ -33,6 +35,7 @@ export class RetentionService implements OnModuleInit {
     private readonly rollups: RollupRepository,
     private readonly salts: SaltService,
     private readonly scheduler: SchedulerRegistry,
+    private readonly ingestStatus: IngestStatusService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -73,6 +76,8 @@ export class RetentionService implements OnModuleInit {
         deletedRollups += await this.rollups.deleteSiteBefore(site.id, cutoff);
       }
       await this.salts.forgetOldSalts(nowMs);
+      await this.beacons.forgetKeysBefore(new Date(nowMs - DEDUPE_HORIZON_MS));
+      await this.ingestStatus.forgetBefore(new Date(nowMs - INGEST_COUNTERS_RETENTION_MS));
       if (droppedPartitions.length || deletedBeacons || deletedRollups) {
         this.logger.log({ msg: 'retention applied', droppedPartitions, deletedBeacons, deletedRollups });
       }

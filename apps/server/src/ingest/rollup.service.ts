@@ -6,6 +6,7 @@ import { APP_CONFIG } from '../config/runtime';
 import { BeaconRepository } from './beacon.repository';
 import { RollupAggregator } from './rollup-aggregator';
 import { RollupRepository } from './rollup.repository';
+import { jobFailureLevel } from '../database/database-errors';
 
 const MINUTE_MS = 60_000;
 /** A minute is closed for compaction and reconciliation this long after it ends (flushes run every few seconds). */
@@ -60,7 +61,7 @@ export class RollupService implements OnModuleInit, OnApplicationShutdown {
         await this.rollups.insertFragments(fragments);
       } catch (error) {
         this.aggregator.restore(fragments);
-        this.logger.warn({ msg: 'rollup flush failed; will retry', fragments: fragments.length, error: (error as Error).message });
+        this.logger[jobFailureLevel(error)]({ msg: 'rollup flush failed; will retry', fragments: fragments.length, error: (error as Error).message });
       }
     })().finally(() => (this.flushing = undefined));
     return this.flushing;

@@ -1,21 +1,49 @@
 import { Injectable } from '@nestjs/common';
 import { RouteTemplater } from '@parallax/privacy';
 import { SiteRepository } from '../sites/site.repository';
+import { isDatabaseUnavailable } from '../database/database-errors';
 import type { SiteIngestConfig } from './beacon-row';
 
 const TTL_MS = 10_000;
+/** While the database is down, how long a stale entry is used before another lookup is tried. */
+const STALE_RETRY_MS = 1_000;
 const MAX_ENTRIES = 10_000;
 
-/** Site settings by public key for the collector, cached briefly (unknown keys too) so beacons cost no lookup. */
+/**
+ * Site settings by public key for the collector, cached briefly (unknown keys too) so beacons cost no lookup.
+ * One lookup per key at a time, and while the database cannot answer, the last known settings are used
+ * (stale-if-error): a database outage then costs only the beacons that cannot be stored, not every request
+ * that would have needed a fresh lookup first.
+ */
 @Injectable()
 export class SiteCacheService {
   private readonly entries = new Map<string, { site: SiteIngestConfig | null; expiresMs: number }>();
+  private readonly lookups = new Map<string, Promise<SiteIngestConfig | null>>();
 
   constructor(private readonly sites: SiteRepository) {}
 
   async byKey(siteKey: string, nowMs = Date.now()): Promise<SiteIngestConfig | null> {
     const cached = this.entries.get(siteKey);
     if (cached && cached.expiresMs > nowMs) return cached.site;
+    let lookup = this.lookups.get(siteKey);
+    // Someone is already refreshing this key: the last known settings do meanwhile (the lookup may be stuck).
+    if (lookup && cached) return cached.site;
+    if (!lookup) {
+      lookup = this.load(siteKey, nowMs).finally(() => this.lookups.delete(siteKey));
+      this.lookups.set(siteKey, lookup);
+    }
+    try {
+      return await lookup;
+    } catch (error) {
+      if (cached && isDatabaseUnavailable(error)) {
+        cached.expiresMs = nowMs + STALE_RETRY_MS;
+        return cached.site;
+      }
+      throw error;
+    }
+  }
+
+  private async load(siteKey: string, nowMs: number): Promise<SiteIngestConfig | null> {
     const entity = await this.sites.findByKey(siteKey);
     const site = entity
       ? {

@@ -3,6 +3,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import { Pool } from 'pg';
 import type { Server, ServerOptions } from 'socket.io';
+import { jobFailureLevel } from '../database/database-errors';
 
 /**
  * socket.io with events fanned out between server replicas through PostgreSQL (LISTEN/NOTIFY). The adapter keeps
@@ -16,8 +17,8 @@ export class PostgresIoAdapter extends IoAdapter {
   constructor(app: INestApplicationContext, databaseUrl: string) {
     super(app);
     this.livePool = new Pool({ connectionString: databaseUrl, max: 3, application_name: 'parallax-live' });
-    this.livePool.on('error', (error) => this.liveLogger.warn({ msg: 'live feed connection lost; reconnecting', error: error.message }));
-    this.livePool.on('connect', (client) => client.on('error', (error) => this.liveLogger.warn({ msg: 'live feed connection lost; reconnecting', error: error.message })));
+    this.livePool.on('error', (error) => this.liveLogger[jobFailureLevel(error)]({ msg: 'live feed connection lost; reconnecting', error: error.message }));
+    this.livePool.on('connect', (client) => client.on('error', (error) => this.liveLogger[jobFailureLevel(error)]({ msg: 'live feed connection lost; reconnecting', error: error.message })));
   }
 
   createIOServer(port: number, options?: ServerOptions): Server {

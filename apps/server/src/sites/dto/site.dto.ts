@@ -14,10 +14,39 @@ import {
   Min,
   MinLength,
   ValidateNested,
+  registerDecorator,
+  type ValidationOptions,
 } from 'class-validator';
+import { isIP } from 'node:net';
 
-// An origin is scheme://host[:port] with nothing after it, or '*' for any origin.
-const ORIGIN = /^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/;
+/** Longest allowed origin: scheme, a host name of at most 253 characters, a port. */
+export const MAX_ORIGIN_CHARS = 270;
+
+/**
+ * True for '*' or an origin as browsers send it in the Origin header: http(s)://host[:port], nothing after it,
+ * a host of DNS labels (1 to 63 characters), an IPv4 or a bracketed IPv6 address, and a port up to 65535.
+ */
+export function isOrigin(value: unknown): boolean {
+  if (value === '*') return true;
+  if (typeof value !== 'string' || value.length > MAX_ORIGIN_CHARS) return false;
+  const m = /^https?:\/\/([^/:?#\[\]]+|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/.exec(value);
+  if (!m) return false;
+  const [, host, port] = m;
+  if (port !== undefined && Number(port) > 65535) return false;
+  if (host.startsWith('[')) return isIP(host.slice(1, -1)) === 6;
+  return host.length <= 253 && host.split('.').every((label) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label));
+}
+
+function IsOrigin(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isOrigin',
+      target: target.constructor,
+      propertyName,
+      options,
+      validator: { validate: (value: unknown) => isOrigin(value) },
+    });
+}
 
 export class RouteRuleDto {
   @ApiProperty({ example: '/product/:id', description: 'Path pattern; `:name` matches one segment, `*` the rest' })
@@ -44,7 +73,9 @@ export class CreateSiteDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
-  @Matches(ORIGIN, { each: true, message: 'each allowedOrigins entry must be an origin like https://shop.example (no path) or *' })
+  @IsString({ each: true })
+  @MaxLength(MAX_ORIGIN_CHARS, { each: true })
+  @IsOrigin({ each: true, message: 'each allowedOrigins entry must be an origin like https://shop.example or http://localhost:8080 (scheme, host, optional port; no path), or *' })
   allowedOrigins?: string[];
 
   @ApiPropertyOptional({ example: 1, minimum: 0, maximum: 1, description: 'Share of page views to report' })
