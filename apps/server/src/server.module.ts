@@ -12,6 +12,7 @@ import { IngestModule } from './ingest/ingest.module';
 import { LiveModule } from './live/live.module';
 import { SyntheticModule } from './synthetic/synthetic.module';
 import { CorrelationModule } from './correlation/correlation.module';
+import { ViewsModule } from './views/views.module';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { ScheduleModule } from '@nestjs/schedule';
 
@@ -48,7 +49,7 @@ export class ServerModule {
   static forRuntime(runtime: ServerRuntime): DynamicModule {
     return {
       module: ServerModule,
-      imports: [RuntimeModule.forRuntime(runtime), DatabaseModule.forDataSource(runtime.dataSource), ScheduleModule.forRoot(), MetricsModule, HealthModule, SitesModule, LiveModule, IngestModule, SyntheticModule, CorrelationModule],
+      imports: [RuntimeModule.forRuntime(runtime), DatabaseModule.forDataSource(runtime.dataSource), ScheduleModule.forRoot(), MetricsModule, HealthModule, SitesModule, LiveModule, IngestModule, SyntheticModule, CorrelationModule, ViewsModule],
       // The dashboard's catch-all `/:file` route is registered last so API routes win.
       controllers: [DashboardController],
       providers: [

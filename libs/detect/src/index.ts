@@ -11,3 +11,5 @@ export { correlate, suspectChange, incidentKey, summarize as summarizeIncident }
 export type { IncidentCandidate, IncidentKind, SuspectedChange } from './correlate';
 export { nextIncidentState } from './incidents';
 export type { IncidentState, IncidentStep, IncidentTransition } from './incidents';
+export { vitalShares, mergeAll, p75Of, sparklineP75, changePct, segmentRows, baselineWindows } from './vital-views';
+export type { MinuteSketch, SegmentSample } from './vital-views';
