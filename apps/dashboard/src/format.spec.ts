@@ -3,7 +3,7 @@ import {
   carrierSegments, deploymentCurl, evidenceFacts, formatAxisValue, formatClock, formatCompactCount, formatCount, formatDurationMs, formatMetricValue, formatSignedPct,
   incidentSentence, metricLabel, relativeTime, segmentText,
 } from './format';
-import type { Incident } from './types';
+import type { IncidentView as Incident } from '@parallax/contracts/views';
 
 const NOW = Date.parse('2025-11-24T16:00:00Z');
 

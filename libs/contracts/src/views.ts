@@ -292,3 +292,7 @@ export interface LabView {
   metric: string;
   locations: { location: string; points: { at: string; value: number; runId: string }[] }[];
 }
+
+// Re-exported so the dashboard imports one file (the barrel would also bring agent.ts's zod validators in).
+export type { DetectionCoverage, DetectionSeries, DetectionStatus } from './detection';
+export type { RouteCount } from './rum-query';
