@@ -158,6 +158,8 @@ export function Sparkline({ values, label }: { values: (number | null)[]; label:
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = host.current!;
+    const first = values.findIndex((v) => v !== null);
+    values = first > 0 ? values.slice(first) : values;
     const xs = values.map((_, i) => i);
     const u = new uPlot(
       {

@@ -189,3 +189,17 @@ export const LABEL_EXPLAINED: Record<IncidentLabel, string> = {
   both: 'Real users and the synthetic journeys got slower together: the site itself changed, most often through a deployment.',
   failing: 'A synthetic journey fails: one of its steps could not complete, so users taking the same path may be blocked.',
 };
+
+/** Titles of the segment dimensions. */
+export const DIM_LABEL: Record<string, string> = { country: 'Country', device: 'Device', browser: 'Browser', os: 'OS', connection: 'Connection', release: 'Release' };
+
+const PROPER: Record<string, string> = { ios: 'iOS', macos: 'macOS', ipados: 'iPadOS', chromeos: 'ChromeOS', '4g': '4G', '3g': '3G', '2g': '2G', 'slow-2g': 'Slow 2G' };
+
+/** A stored segment value as people write it: "chrome 131" reads "Chrome 131", "ios" reads "iOS"; countries and releases as stored. */
+export function segmentValueLabel(dim: string, value: string): string {
+  if (dim === 'country' || dim === 'release') return value;
+  return value
+    .split(' ')
+    .map((word) => PROPER[word] ?? (word ? word[0].toUpperCase() + word.slice(1) : word))
+    .join(' ');
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRangeKey, mergeRoutes, queryString, rangeWindow } from './range';
+import { isRangeKey, mergeRoutes, queryString, rangeHolding, windowOf, rangeWindow } from './range';
 
 describe('rangeWindow', () => {
   it('ends on the bucket boundary after now', () => {
@@ -31,7 +31,6 @@ describe('mergeRoutes', () => {
   });
 });
 
-import { rangeHolding, windowOf } from './range';
 describe('ranges that hold data', () => {
   const now = Date.UTC(2026, 0, 10, 12);
   it('picks the smallest range holding the newest data, or none', () => {

@@ -152,7 +152,7 @@ export function JourneysPage() {
               </tr>
             </thead>
             <tbody>
-              {runs.slice(0, 30).map((r) => (
+              {runs.slice(0, 15).map((r) => (
                 <tr>
                   <th scope="row">
                     <a href={formatHash({ screen: 'run', id: r.id, site: site.id })}>{journeys.find((j) => j.id === r.journeyId)?.name ?? r.journeyName ?? 'run'}</a>

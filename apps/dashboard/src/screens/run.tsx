@@ -1,4 +1,5 @@
 // A run's page: step waterfall with timings, marks, lab vitals, console errors, failed requests and the screenshot.
+import type { RunVitals } from '@parallax/contracts/views';
 import { useEffect, useState } from 'preact/hooks';
 import { useApp } from '../app-context';
 import { formatDurationMs, formatMetricValue, metricLabel } from '../format';
@@ -26,9 +27,25 @@ export function waterfall(steps: Step[]): { step: Step; startMs: number; duratio
   });
 }
 
+/** A page's vitals arrive in several beacons (seq 0, 1, …): one row per page with the values each reported. */
+export function vitalsPerPage(vitals: RunVitals[]): RunVitals[] {
+  const byPage = new Map<string, RunVitals>();
+  for (const v of vitals) {
+    const key = `${v.route}\u0000${v.path}`;
+    const row = byPage.get(key);
+    if (!row) byPage.set(key, { ...v });
+    else for (const m of ['lcp', 'inp', 'cls', 'fcp', 'ttfb'] as const) row[m] = row[m] ?? v[m];
+  }
+  return [...byPage.values()];
+}
+
 export function RunPage({ id }: { id: string }) {
   const { api, site } = useApp();
-  const run = useAsync(() => api.run(id), [id]);
+  const run = useAsync(async () => {
+    const r = await api.run(id);
+    const journey = r.journeyName ? null : (await api.journeys(site.id)).find((j) => j.id === r.journeyId);
+    return { ...r, journeyName: r.journeyName ?? journey?.name };
+  }, [id]);
   const [shot, setShot] = useState<{ url: string | null } | null>(null);
   const failed = run.data?.status === 'failed';
   useEffect(() => {
@@ -105,7 +122,7 @@ export function RunPage({ id }: { id: string }) {
                 </tr>
               </thead>
               <tbody>
-                {r.vitals.map((v) => (
+                {vitalsPerPage(r.vitals).map((v) => (
                   <tr>
                     <th scope="row">{v.route}</th>
                     {(['lcp', 'fcp', 'ttfb', 'cls', 'inp'] as const).map((m) => (

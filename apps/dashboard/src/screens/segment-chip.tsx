@@ -1,6 +1,12 @@
 // The active segment filter, shown on every chart screen, with a way to clear it.
 import { useApp } from '../app-context';
+import { DIM_LABEL, segmentValueLabel } from '../format';
 import { formatHash } from '../hash-state';
+
+function chipText(segment: string): string {
+  const at = segment.indexOf(':');
+  return `${DIM_LABEL[segment.slice(0, at)] ?? segment.slice(0, at)} = ${segmentValueLabel(segment.slice(0, at), segment.slice(at + 1))}`;
+}
 
 export function SegmentChip() {
   const { state, navigate } = useApp();
@@ -13,7 +19,7 @@ export function SegmentChip() {
   }
   return (
     <p class="segment-chip" role="status">
-      Segment <strong>{state.segment.replace(':', ' = ')}</strong>
+      Segment <strong>{chipText(state.segment)}</strong>
       <button type="button" class="btn btn-small" onClick={() => navigate({ segment: undefined })}>
         Clear
       </button>

@@ -2,8 +2,7 @@
 // baseline, page views, a bar). Clicking a row sets the segment filter that every chart then uses.
 import type { SegmentRow } from '@parallax/contracts/views';
 import { useApp } from '../app-context';
-import { formatCount, formatMetricValue, formatSignedPct, metricLabel } from '../format';
-import { formatHash } from '../hash-state';
+import { DIM_LABEL, formatCount, formatMetricValue, formatSignedPct, metricLabel, segmentValueLabel } from '../format';
 import { windowOf } from '../range';
 import { Card, Empty, ErrorNote, Loading, RangePicker, Select, useAsync, VITAL_OPTIONS } from '../ui';
 import { SegmentChip } from './segment-chip';
@@ -65,12 +64,12 @@ export function SegmentsPage() {
         <>
           <p class="summary-line">
             {metricLabel(metric)} p75 on <strong>{route}</strong>: {formatMetricValue(metric, d.total.p75)} over {formatCount(d.total.pageViews)} page views
-            {d.total.changePct !== null ? `, ${formatSignedPct(d.total.changePct)} against ${d.baseline === 'previous_days' ? 'the same hours of the previous 7 days' : 'the window before'}` : ', no baseline yet'}.
+            {d.total.changePct !== null ? `, ${formatSignedPct(d.total.changePct)} against ${d.baseline === 'previous_days' ? 'the same hours of the previous days' : 'the window just before'}` : ', no baseline yet'}.
             Pick a row to filter every chart by that segment.
           </p>
           <div class="segments-grid">
             {d.dimensions.filter((dim) => dim.rows.length).map((dim) => (
-              <Card title={dim.dim[0].toUpperCase() + dim.dim.slice(1)}>
+              <Card title={DIM_LABEL[dim.dim] ?? dim.dim}>
                 <table class="data-table segment-table">
                   <thead>
                     <tr>
@@ -87,18 +86,16 @@ export function SegmentsPage() {
                       return (
                         <tr class={selected ? 'selected' : ''} aria-selected={selected}>
                           <th scope="row">
-                            <a
-                              href={formatHash({ ...state, screen: 'compare', segment: r.segment })}
+                            <button
+                              type="button"
                               class="row-link"
-                              onClick={(e) => {
-                                e.preventDefault();
-                                navigate({ segment: selected ? undefined : r.segment });
-                              }}
+                              onClick={() => navigate({ segment: selected ? undefined : r.segment })}
                               aria-pressed={selected}
+                              title={selected ? 'Show all users again' : `Filter every chart by ${r.dim} ${segmentValueLabel(r.dim, r.value)}`}
                               data-segment={r.segment}
                             >
-                              {r.value}
-                            </a>
+                              {segmentValueLabel(r.dim, r.value)}
+                            </button>
                             <span class="bar" style={{ width: `${(r.share / maxShare(dim.rows)) * 100}%` }} aria-hidden="true" />
                           </th>
                           <td class="num">{Math.round(r.share * 100)}%</td>

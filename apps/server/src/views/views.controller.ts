@@ -79,11 +79,14 @@ export class ViewsController {
   async segments(@Param('siteId') siteId: string, @Query() q: RouteVitalQueryDto): Promise<SegmentsView> {
     await this.sites.require(siteId);
     const { from, to } = range(q, HOUR_MS);
-    const base = baselineWindows(from.getTime(), to.getTime());
-    const [current, baseline] = await Promise.all([
-      this.repo.segmentSketches(siteId, q.route, q.metric, [{ from, to }]),
-      this.repo.segmentSketches(siteId, q.route, q.metric, base.windows.map((w) => ({ from: new Date(w.fromMs), to: new Date(w.toMs) }))),
-    ]);
+    let base = baselineWindows(from.getTime(), to.getTime());
+    const windows = (b: typeof base) => b.windows.map((w) => ({ from: new Date(w.fromMs), to: new Date(w.toMs) }));
+    let [current, baseline] = await Promise.all([this.repo.segmentSketches(siteId, q.route, q.metric, [{ from, to }]), this.repo.segmentSketches(siteId, q.route, q.metric, windows(base))]);
+    if (!baseline.length && base.mode === 'previous_days') {
+      // A site younger than a day has no same hours yesterday: compare with the window just before instead.
+      base = { mode: 'prior_window', windows: [{ fromMs: 2 * from.getTime() - to.getTime(), toMs: from.getTime() }] };
+      baseline = await this.repo.segmentSketches(siteId, q.route, q.metric, windows(base));
+    }
     const all = (list: typeof current) => list.filter((r) => r.dim === 'all');
     const totalNow = mergeAll(all(current).map((r) => r.sketch));
     const totalBase = mergeAll(all(baseline).map((r) => r.sketch));
