@@ -108,6 +108,7 @@ describe('dashboard in a real browser', () => {
       "  - click: '#product-42'",
       '    name: open product',
       '    route: /product/:id',
+      '  - screenshot: product',
       "  - expect: { selector: '#no-such-element', visible: true, timeoutMs: 1500 }",
       '    name: see the missing banner',
     ].join('\n');
@@ -223,7 +224,9 @@ describe('dashboard in a real browser', () => {
     await axe('journeys');
     await page.goto(`${server.url}/#/runs/${failedRunId}?site=${siteId}`);
     await page.locator('.waterfall .wf-row').first().waitFor();
-    expect(await page.locator('.waterfall .wf-row').count()).toBeGreaterThanOrEqual(3);
+    expect(await page.locator('.waterfall .wf-row').count()).toBeGreaterThanOrEqual(4);
+    // The `screenshot:` step's image is kept as a run artifact and shown.
+    await page.waitForFunction("document.querySelector('img.step-shot')?.naturalWidth > 0");
     await page.locator('.wf-failed').first().waitFor();
     const img = page.locator('img.screenshot');
     await img.waitFor();

@@ -57,7 +57,7 @@ function fitRange(_u: uPlot, min: number | null, max: number | null): [number, n
 export function TimeChart(props: Props) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const [markerPos, setMarkerPos] = useState<{ left: number; marker: ChartMarker }[]>([]);
+  const [markerPos, setMarkerPos] = useState<{ left: number; row: number; marker: ChartMarker }[]>([]);
   const propsRef = useRef(props);
   propsRef.current = props;
 
@@ -110,7 +110,7 @@ export function TimeChart(props: Props) {
             ctx.strokeStyle = cssColor('var(--marker)');
             ctx.setLineDash([4, 4]);
             ctx.lineWidth = 1 * devicePixelRatio;
-            const pos: { left: number; marker: ChartMarker }[] = [];
+            const pos: { left: number; row: number; marker: ChartMarker }[] = [];
             for (const m of ms) {
               const x = u.valToPos(m.atMs / 1000, 'x', true);
               if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
@@ -118,7 +118,10 @@ export function TimeChart(props: Props) {
               ctx.moveTo(x, top);
               ctx.lineTo(x, bottom);
               ctx.stroke();
-              pos.push({ left: u.valToPos(m.atMs / 1000, 'x', false) + u.over.offsetLeft, marker: m });
+              const left = u.valToPos(m.atMs / 1000, 'x', false) + u.over.offsetLeft;
+              // Labels closer than ~80 px go on a second row so they do not overlap.
+              const last = pos[pos.length - 1];
+              pos.push({ left, row: last && left - last.left < 80 && last.row === 0 ? 1 : 0, marker: m });
             }
             ctx.restore();
             setMarkerPos(pos);
@@ -141,9 +144,9 @@ export function TimeChart(props: Props) {
 
   return (
     <div class="chart" role="figure" aria-label={props.ariaLabel}>
-      <div class="chart-markers" aria-label="Deployments">
-        {markerPos.map(({ left, marker }) => (
-          <button type="button" class="marker-btn" style={{ left: `${left}px` }} title={marker.title} onClick={marker.onOpen}>
+      <div class="chart-markers" aria-label="Markers" style={{ height: markerPos.some((p) => p.row) ? '48px' : '24px' }}>
+        {markerPos.map(({ left, row, marker }) => (
+          <button type="button" class="marker-btn" style={{ left: `${left}px`, top: `${row * 24}px` }} title={marker.title} onClick={marker.onOpen}>
             {marker.label}
           </button>
         ))}

@@ -97,6 +97,7 @@ export interface IncidentView {
 }
 
 export interface RunStepView {
+  index?: number;
   name?: string;
   action?: string;
   status: string;
@@ -134,6 +135,8 @@ export interface RunVitals {
 }
 
 export interface RunDetailView extends RunView {
+  /** A failure screenshot is kept (GET /api/runs/:id/artifacts/screenshot). */
+  hasScreenshot?: boolean;
   steps: RunStepView[] | null;
   marks: { name: string; atMs?: number; startMs?: number }[] | null;
   consoleErrors: string[] | null;

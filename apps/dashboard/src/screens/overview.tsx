@@ -9,6 +9,7 @@ import { formatHash } from '../hash-state';
 import { rangeHolding, windowOf } from '../range';
 import { Badge, Card, Empty, ErrorNote, Loading, RangePicker, useAsync } from '../ui';
 import { Onboarding } from './onboarding';
+import { seriesLabel, sortCoverage, STATUS_BADGE } from '../coverage';
 
 function pct(x: number): string {
   return `${Math.round(x * 100)}%`;
@@ -74,9 +75,16 @@ export function OverviewPage() {
           <>
             <p>{detection.data.summary}</p>
             {detection.data.series.length ? (
-              <p class="muted">
-                {(['regressed', 'ok', 'insufficient'] as const).map((s) => `${detection.data!.series.filter((x) => x.status === s).length} ${s === 'ok' ? 'watching' : s === 'insufficient' ? 'with not enough data' : 'regressed'}`).join(' · ')}
-              </p>
+              <details>
+                <summary>Each series the detectors judge</summary>
+                <ul class="plain-list coverage-list">
+                  {sortCoverage(detection.data.series).map((x) => (
+                    <li>
+                      <Badge kind={`cov-${x.status}`}>{STATUS_BADGE[x.status]}</Badge> {seriesLabel(x)} on <code>{x.route}</code>: <span class="muted">{x.message}</span>
+                    </li>
+                  ))}
+                </ul>
+              </details>
             ) : null}
           </>
         )}

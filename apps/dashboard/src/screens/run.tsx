@@ -39,6 +39,24 @@ export function vitalsPerPage(vitals: RunVitals[]): RunVitals[] {
   return [...byPage.values()];
 }
 
+function StepShot({ runId, artifact, name }: { runId: string; artifact: string; name: string }) {
+  const { api } = useApp();
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    let made: string | null = null;
+    api.blobUrl(`/api/runs/${encodeURIComponent(runId)}/artifacts/${encodeURIComponent(artifact)}`).then((u) => setUrl((made = u)), () => setUrl(null));
+    return () => {
+      if (made) URL.revokeObjectURL(made);
+    };
+  }, [runId, artifact]);
+  return (
+    <figure class="shot">
+      {url ? <img class="step-shot" src={url} alt={`Screenshot taken by step ${name}`} /> : <span class="muted">Loading…</span>}
+      <figcaption>{name}</figcaption>
+    </figure>
+  );
+}
+
 export function RunPage({ id }: { id: string }) {
   const { api, site } = useApp();
   const run = useAsync(async () => {
@@ -47,12 +65,12 @@ export function RunPage({ id }: { id: string }) {
     return { ...r, journeyName: r.journeyName ?? journey?.name };
   }, [id]);
   const [shot, setShot] = useState<{ url: string | null } | null>(null);
-  const failed = run.data?.status === 'failed';
+  const failed = run.data ? (run.data.hasScreenshot ?? run.data.status === 'failed') : false;
   useEffect(() => {
     let url: string | null = null;
     // Only failed runs keep a screenshot: asking for others' would be a 404 in the console.
     if (!failed) return;
-    api.blobUrl(`/api/runs/${encodeURIComponent(id)}/screenshot`).then(
+    api.blobUrl(`/api/runs/${encodeURIComponent(id)}/artifacts/screenshot`).then(
       (u) => setShot({ url: (url = u) }),
       () => setShot({ url: null }),
     );
@@ -149,7 +167,16 @@ export function RunPage({ id }: { id: string }) {
           ) : <p class="muted">None.</p>}
         </Card>
       </div>
-      <Card title="Screenshot">
+      {(r.steps ?? []).some((s) => s.artifact) ? (
+        <Card title="Screenshots of screenshot steps">
+          <div class="shots">
+            {(r.steps ?? []).filter((s) => s.artifact).map((s) => (
+              <StepShot runId={r.id} artifact={s.artifact!} name={s.name ?? s.artifact!} />
+            ))}
+          </div>
+        </Card>
+      ) : null}
+      <Card title="Screenshot on failure">
         {!failed ? <p class="muted">No screenshot: only failed runs keep one.</p> : !shot ? <Loading what="screenshot" /> : shot.url ? <img class="screenshot" src={shot.url} alt={`Screenshot of the page when run ${r.id} ended`} /> : <p class="muted">No screenshot: only failed runs keep one.</p>}
       </Card>
     </div>

@@ -28,6 +28,13 @@ export class RunsController {
     return this.runs.get(id);
   }
 
+  @Get(':id/artifacts/:name')
+  @ApiOperation({ summary: "A stored image of the run: 'screenshot' (on failure) or 'step-<index>' (a screenshot: step), JPEG" })
+  async artifact(@Param('id') id: string, @Param('name') name: string, @Res() reply: FastifyReply) {
+    const shot = await this.runs.artifact(id, name);
+    void reply.header('content-type', shot.contentType).header('cache-control', 'private, max-age=86400').send(shot.data);
+  }
+
   @Get(':id/screenshot')
   @ApiOperation({ summary: 'Screenshot taken when the run failed (JPEG)' })
   async screenshot(@Param('id') id: string, @Res() reply: FastifyReply) {
