@@ -160,6 +160,31 @@ describe('dashboard in a real browser', () => {
 
   const hash = (screen: string, extra = '') => `${server.url}/#/${screen}?site=${siteId}${extra}`;
 
+  it('answers the read endpoints the screens use: overview, segments, lab lines, segment values in any casing', async () => {
+    const overview = await json(await server.api(`/api/sites/${siteId}/views/overview`));
+    expect(overview.routes.map((r: { route: string }) => r.route)).toEqual([ROUTE]);
+    expect(overview.pageViews).toBe(56 * 30);
+    const lcp = overview.routes[0].vitals.find((v: { metric: string }) => v.metric === 'lcp');
+    expect(lcp.shares.good + lcp.shares.needsImprovement + lcp.shares.poor).toBeCloseTo(1, 6);
+    expect(lcp.sparkline.length).toBeGreaterThan(10);
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const segments = await json(await server.api(`/api/sites/${siteId}/views/segments?route=${encodeURIComponent(ROUTE)}&metric=lcp&from=${from}`));
+    const br = segments.dimensions.find((d: { dim: string }) => d.dim === 'country').rows.find((r: { value: string }) => r.value === 'BR');
+    expect(br.share).toBeCloseTo(0.4, 2);
+    expect(br.segment).toBe('country:BR');
+    const lab = await json(await server.api(`/api/sites/${siteId}/views/lab?route=${encodeURIComponent(ROUTE)}&metric=lcp&from=${from}`));
+    expect(lab.locations.map((l: { location: string }) => l.location)).toEqual(['local']);
+    // One written form: other casings find the same rows instead of silently giving 0.
+    const count = async (segment: string) =>
+      (await json(await server.api(`/api/sites/${siteId}/rum/series?route=${encodeURIComponent(ROUTE)}&metric=lcp&from=${from}&segment=${encodeURIComponent(segment)}`))).points.reduce((n: number, p: { count: number }) => n + p.count, 0);
+    expect(await count('country:br')).toBe(await count('country:BR'));
+    expect(await count('browser:Safari 18')).toBe(await count('browser:safari 18'));
+    expect(await count('browser:Safari 18')).toBeGreaterThan(0);
+    const bad = await server.api(`/api/sites/${siteId}/views/segments?route=${encodeURIComponent(ROUTE)}&metric=speed`);
+    expect(bad.status).toBe(400);
+    expect((await json(bad)).details.field).toBe('metric');
+  });
+
   it('renders the overview with per-route vitals, CWV shares and a sparkline', async () => {
     await page.goto(hash('overview'));
     await page.getByRole('link', { name: ROUTE }).waitFor();
@@ -243,13 +268,23 @@ describe('dashboard in a real browser', () => {
     await axe('settings');
   });
 
-  it('renders every screen at phone size, with no console error or failed request anywhere', async () => {
+  it('renders every screen at phone size and in dark mode, with no console error or failed request anywhere', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     for (const screen of ['overview', 'segments', 'compare', 'journeys', 'incidents', 'settings']) {
       await page.goto(hash(screen, `&route=${encodeURIComponent(ROUTE)}&metric=lcp&range=1h`));
       await page.locator('.page-head h2').waitFor();
-      await page.waitForLoadState('networkidle');
+      await page.waitForFunction("!document.querySelector('.notice.loading')");
       await page.screenshot({ path: join(SCREENS_DIR, `${screen}-phone.png`), fullPage: true });
+    }
+    // Dark mode follows the OS setting.
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    for (const screen of ['overview', 'compare']) {
+      await page.goto(hash(screen, `&route=${encodeURIComponent(ROUTE)}&metric=lcp&range=1h`));
+      await page.locator('.page-head h2').waitFor();
+      await page.waitForFunction("!document.querySelector('.notice.loading')");
+      await page.screenshot({ path: join(SCREENS_DIR, `${screen}-dark-1440.png`), fullPage: true });
+      await axe(`${screen} (dark)`);
     }
     expect(problems).toEqual([]);
   });

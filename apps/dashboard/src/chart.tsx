@@ -83,7 +83,7 @@ export function TimeChart(props: Props) {
           dash: line.dash,
           spanGaps: false,
           show: true,
-          points: line.pointsOnly ? { show: true, size: 7, stroke: cssColor(line.color), fill: cssColor(line.color) } : {},
+          points: line.bandEdge ? { show: false } : line.pointsOnly ? { show: true, size: 7, stroke: cssColor(line.color), fill: cssColor(line.color) } : {},
           value: (_u: uPlot, v: number | null) => (v == null ? '–' : formatMetricValue(metric, v)),
         })),
       ],

@@ -1,31 +1,15 @@
 // Compare: real users' p75 with its p50–p95 band against the lab per location, on one time axis, with deployment
 // markers, drag to zoom, a hover read-out and the whole state in the URL.
-import type { DeploymentView, LabView, SeriesView } from '@parallax/contracts/views';
+import type { DeploymentView, SeriesView } from '@parallax/contracts/views';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useApp } from '../app-context';
 import { TimeChart, type ChartLine, type ChartMarker } from '../chart';
 import { deploymentKindWord, formatCount, metricLabel } from '../format';
 import { rangeHolding, windowOf } from '../range';
 import { Card, Empty, ErrorNote, Loading, RangePicker, Select, useAsync, VITAL_OPTIONS } from '../ui';
+import { labLines } from '../series';
 import { RoutePicker } from './segments';
 import { SegmentChip } from './segment-chip';
-
-const LAB_COLORS = ['var(--synthetic)', 'var(--purple)', '#0f766e', '#a16207', '#be185d'];
-
-/** Lab values snapped to the chart's buckets (median per bucket), one line per location. */
-export function labLines(lab: LabView | null, xsMs: number[], bucketMs: number): ChartLine[] {
-  if (!lab || !xsMs.length) return [];
-  const index = new Map(xsMs.map((x, i) => [x, i]));
-  return lab.locations.map((loc, n) => {
-    const buckets: number[][] = xsMs.map(() => []);
-    for (const p of loc.points) {
-      const i = index.get(Math.floor(Date.parse(p.at) / bucketMs) * bucketMs);
-      if (i !== undefined) buckets[i].push(p.value);
-    }
-    const values = buckets.map((b) => (b.length ? b.sort((x, y) => x - y)[Math.floor(b.length / 2)] : null));
-    return { label: `Lab ${loc.location}`, color: LAB_COLORS[n % LAB_COLORS.length], values, pointsOnly: true, width: 1.5, dash: [6, 3] };
-  });
-}
 
 export function ComparePage() {
   const { api, site, state, navigate } = useApp();

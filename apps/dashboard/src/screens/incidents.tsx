@@ -9,7 +9,7 @@ import { evidenceFacts, incidentSentence, LABEL_BADGE, LABEL_EXPLAINED, metricLa
 import { countByStatus, sortIncidents, upsertIncident } from '../feed';
 import { formatHash } from '../hash-state';
 import { Badge, Card, Empty, ErrorNote, Loading, useAsync } from '../ui';
-import { labLines } from './compare';
+import { labLines } from '../series';
 
 const FILTERS: [IncidentStatus | null, string][] = [[null, 'All'], ['open', 'Open'], ['acknowledged', 'Acknowledged'], ['resolved', 'Resolved']];
 

@@ -1,43 +1,11 @@
 // A run's page: step waterfall with timings, marks, lab vitals, console errors, failed requests and the screenshot.
-import type { RunVitals } from '@parallax/contracts/views';
 import { useEffect, useState } from 'preact/hooks';
 import { useApp } from '../app-context';
 import { formatDurationMs, formatMetricValue, metricLabel } from '../format';
 import { formatHash } from '../hash-state';
 import { Card, ErrorNote, Loading, useAsync } from '../ui';
+import { vitalsPerPage, waterfall } from '../series';
 import { RunStatus } from './journeys';
-
-interface Step {
-  name?: string;
-  action?: string;
-  status: string;
-  durationMs?: number | null;
-  error?: string | null;
-  url?: string | null;
-}
-
-/** Steps run one after another: each starts where the previous ended. */
-export function waterfall(steps: Step[]): { step: Step; startMs: number; durationMs: number }[] {
-  let at = 0;
-  return steps.map((step) => {
-    const durationMs = Math.max(0, step.durationMs ?? 0);
-    const row = { step, startMs: at, durationMs };
-    at += durationMs;
-    return row;
-  });
-}
-
-/** A page's vitals arrive in several beacons (seq 0, 1, …): one row per page with the values each reported. */
-export function vitalsPerPage(vitals: RunVitals[]): RunVitals[] {
-  const byPage = new Map<string, RunVitals>();
-  for (const v of vitals) {
-    const key = `${v.route}\u0000${v.path}`;
-    const row = byPage.get(key);
-    if (!row) byPage.set(key, { ...v });
-    else for (const m of ['lcp', 'inp', 'cls', 'fcp', 'ttfb'] as const) row[m] = row[m] ?? v[m];
-  }
-  return [...byPage.values()];
-}
 
 function StepShot({ runId, artifact, name }: { runId: string; artifact: string; name: string }) {
   const { api } = useApp();
@@ -168,7 +136,7 @@ export function RunPage({ id }: { id: string }) {
         </Card>
       </div>
       {(r.steps ?? []).some((s) => s.artifact) ? (
-        <Card title="Screenshots of screenshot steps">
+        <Card title="Step screenshots">
           <div class="shots">
             {(r.steps ?? []).filter((s) => s.artifact).map((s) => (
               <StepShot runId={r.id} artifact={s.artifact!} name={s.name ?? s.artifact!} />
