@@ -202,7 +202,9 @@ describe('dashboard in a real browser', () => {
     await expect(page.locator('[data-segment="browser:safari 18"]').count()).resolves.toBe(1);
     await shoot('segments');
     await axe('segments');
-    await br.click();
+    // Keyboard: the row is a real button, picked with Enter.
+    await br.focus();
+    await page.keyboard.press('Enter');
     await page.waitForFunction("location.hash.includes('segment=country%3ABR')");
     await page.getByRole('link', { name: 'Compare', exact: true }).click();
     await page.locator('.u-legend').getByText('Real users p75 (country:BR)').waitFor();
@@ -263,6 +265,13 @@ describe('dashboard in a real browser', () => {
   it('settings show the tag, allowed origins and webhooks', async () => {
     await page.goto(hash('settings'));
     await page.getByRole('button', { name: 'Copy tag' }).waitFor();
+    // After a fresh load, the first Tab lands on the skip link, the next one on the site picker.
+    await page.reload();
+    await page.getByRole('button', { name: 'Copy tag' }).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to content');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('site-select');
     expect(await page.locator('#site-origins').inputValue()).toContain(shop.baseUrl);
     await shoot('settings');
     await axe('settings');
