@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isStale, seriesLabel, sortCoverage, STATUS_BADGE } from './coverage';
-import type { DetectionSeries, DetectionStatus } from './types';
+import type { DetectionSeries, DetectionStatus } from '@parallax/contracts/dashboard-views';
 
 const NOW = Date.parse('2025-11-24T16:00:00Z');
 

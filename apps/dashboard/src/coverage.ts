@@ -1,7 +1,7 @@
 // Pure helpers of the detection coverage panel: order, counts and labels of the detectors' latest verdicts.
 // No DOM and no clock: `nowMs` is passed in, so specs pin it.
 import { metricLabel } from './format';
-import type { DetectionSeries, DetectionStatus } from './types';
+import type { DetectionSeries, DetectionStatus } from '@parallax/contracts/dashboard-views';
 
 /** Badge text per verdict: "insufficient" reads as what it means to a user. */
 export const STATUS_BADGE: Record<DetectionStatus, string> = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { activeSince, countByStatus, prependRun, upsertIncident } from './feed';
-import type { Incident, Run } from './types';
+import type { IncidentView as Incident, RunView as Run } from '@parallax/contracts/dashboard-views';
 
 const inc = (id: string, openedAt: string, over: Partial<Incident> = {}): Incident => ({
   id, siteId: 's', route: '/', metric: 'lcp', label: 'both', status: 'open', openedAt, updatedAt: openedAt, ...over,

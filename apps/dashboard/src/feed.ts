@@ -1,5 +1,5 @@
 // Pure list updates for the live feed: incidents and runs arriving over socket.io merged into what is shown.
-import type { Incident, IncidentStatus, Run } from './types';
+import type { IncidentView as Incident, IncidentStatus, RunView as Run } from '@parallax/contracts/dashboard-views';
 
 /** Incidents newest first by opening time; ties by id, so the order is stable. */
 export function sortIncidents(list: Incident[]): Incident[] {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  segmentValueLabel,
   carrierSegments, deploymentCurl, evidenceFacts, formatAxisValue, formatClock, formatCompactCount, formatCount, formatDurationMs, formatMetricValue, formatSignedPct,
   incidentSentence, metricLabel, relativeTime, segmentText,
 } from './format';
-import type { Incident } from './types';
+import type { IncidentView as Incident } from '@parallax/contracts/dashboard-views';
 
 const NOW = Date.parse('2025-11-24T16:00:00Z');
 
@@ -151,5 +152,15 @@ describe('deploymentCurl', () => {
         "  -H 'Content-Type: application/json' \\\n" +
         '  -d \'{"siteId":"site-1","version":"v2.3.1","kind":"deployment"}\'',
     );
+  });
+});
+
+describe('segmentValueLabel', () => {
+  it('writes stored values the way people read them', () => {
+    expect(segmentValueLabel('browser', 'chrome 131')).toBe('Chrome 131');
+    expect(segmentValueLabel('os', 'ios')).toBe('iOS');
+    expect(segmentValueLabel('connection', '4g')).toBe('4G');
+    expect(segmentValueLabel('country', 'BR')).toBe('BR');
+    expect(segmentValueLabel('release', 'v2.0-rc')).toBe('v2.0-rc');
   });
 });

@@ -1,6 +1,6 @@
 // Pure text formatting for the dashboard: metric values, percentages, times and the incident sentence.
 // No DOM and no clock: `nowMs` and the time zone are passed in, so specs pin them.
-import type { DeploymentKind, Incident, IncidentLabel, IncidentSegment } from './types';
+import type { DeploymentKind, IncidentView as Incident, IncidentLabel, IncidentSegment } from '@parallax/contracts/dashboard-views';
 
 const MINUS = '\u2212';
 
@@ -178,4 +178,28 @@ export function deploymentCurl(origin: string, siteId: string): string {
     `  -H 'Content-Type: application/json' \\`,
     `  -d '{"siteId":"${siteId}","version":"v2.3.1","kind":"deployment"}'`,
   ].join('\n');
+}
+
+/** The label explained in one sentence, for the incident page. */
+export const LABEL_EXPLAINED: Record<IncidentLabel, string> = {
+  rum_only:
+    'Real users got slower while the synthetic journeys did not: the cause is likely specific to some visitors (a browser, device, country or network), not to the site as a whole.',
+  synthetic_only:
+    'The synthetic journeys got slower while real users did not: likely a problem near one test location (its network or CDN edge), or one that the lab sees before users do.',
+  both: 'Real users and the synthetic journeys got slower together: the site itself changed, most often through a deployment.',
+  failing: 'A synthetic journey fails: one of its steps could not complete, so users taking the same path may be blocked.',
+};
+
+/** Titles of the segment dimensions. */
+export const DIM_LABEL: Record<string, string> = { country: 'Country', device: 'Device', browser: 'Browser', os: 'OS', connection: 'Connection', release: 'Release' };
+
+const PROPER: Record<string, string> = { ios: 'iOS', macos: 'macOS', ipados: 'iPadOS', chromeos: 'ChromeOS', '4g': '4G', '3g': '3G', '2g': '2G', 'slow-2g': 'Slow 2G' };
+
+/** A stored segment value as people write it: "chrome 131" reads "Chrome 131", "ios" reads "iOS"; countries and releases as stored. */
+export function segmentValueLabel(dim: string, value: string): string {
+  if (dim === 'country' || dim === 'release') return value;
+  return value
+    .split(' ')
+    .map((word) => PROPER[word] ?? (word ? word[0].toUpperCase() + word.slice(1) : word))
+    .join(' ');
 }

@@ -2,7 +2,7 @@
 // the user again and reconnects.
 import { io, type Socket } from 'socket.io-client';
 import type { TokenStore } from './auth';
-import type { BeaconsMinute, Incident, RunCompleted } from './types';
+import type { BeaconsMinuteEvent as BeaconsMinute, IncidentView as Incident, RunCompletedEvent as RunCompleted } from '@parallax/contracts/dashboard-views';
 
 /** Events the server pushes, with their payloads. */
 export interface LiveEvents {
@@ -71,10 +71,13 @@ export class LiveFeed {
     this.socket.emit('subscribe', { siteId });
   }
 
-  on<K extends keyof LiveEvents>(name: K, listener: Listener<K>): void {
+  /** Adds a listener; returns the function that removes it (screens unsubscribe when they go). */
+  on<K extends keyof LiveEvents>(name: K, listener: Listener<K>): () => void {
     let set = this.listeners.get(name);
     if (!set) this.listeners.set(name, (set = new Set()));
-    set.add(listener as (payload: never) => void);
+    const l = listener as (payload: never) => void;
+    set.add(l);
+    return () => set.delete(l);
   }
 
   onStatus(listener: (status: LiveStatus) => void): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRangeKey, mergeRoutes, parseSegment, queryString, rangeWindow } from './range';
+import { isRangeKey, mergeRoutes, queryString, rangeHolding, windowOf, rangeWindow } from './range';
 
 describe('rangeWindow', () => {
   it('ends on the bucket boundary after now', () => {
@@ -11,20 +11,6 @@ describe('rangeWindow', () => {
     expect(rangeWindow('7d', now).bucketMinutes).toBe(60);
     expect(isRangeKey('24h')).toBe(true);
     expect(isRangeKey('toString')).toBe(false);
-  });
-});
-
-describe('parseSegment', () => {
-  it('accepts dim:value, dim=value and dim value', () => {
-    expect(parseSegment('country:BR')).toEqual({ segment: 'country:BR' });
-    expect(parseSegment(' Connection = 3g ')).toEqual({ segment: 'connection:3g' });
-    expect(parseSegment('browser Chrome 131')).toEqual({ segment: 'browser:Chrome 131' });
-    expect(parseSegment('')).toEqual({ segment: null });
-  });
-
-  it('explains what is wrong', () => {
-    expect(parseSegment('BR')).toHaveProperty('error');
-    expect(parseSegment('planet:mars')).toEqual({ error: expect.stringContaining('Unknown dimension "planet"') });
   });
 });
 
@@ -42,5 +28,20 @@ describe('mergeRoutes', () => {
       { route: '/a', rum: 5, synthetic: 3 },
       { route: '/c', rum: 0, synthetic: 1 },
     ]);
+  });
+});
+
+describe('ranges that hold data', () => {
+  const now = Date.UTC(2026, 0, 10, 12);
+  it('picks the smallest range holding the newest data, or none', () => {
+    expect(rangeHolding(now - 10 * 60_000, now)).toBe('1h');
+    expect(rangeHolding(now - 3 * 3_600_000, now)).toBe('6h');
+    expect(rangeHolding(now - 3 * 86_400_000, now)).toBe('7d');
+    expect(rangeHolding(now - 30 * 86_400_000, now)).toBeNull();
+    expect(rangeHolding(null, now)).toBeNull();
+  });
+  it('prefers a dragged window over the named range', () => {
+    expect(windowOf({ range: '7d', from: now - 3_600_000, to: now }, now)).toMatchObject({ fromMs: now - 3_600_000, toMs: now, custom: true, bucketMinutes: 1 });
+    expect(windowOf({}, now)).toMatchObject({ custom: false, key: '24h', bucketMinutes: 15 });
   });
 });

@@ -24,23 +24,6 @@ export function rangeWindow(key: RangeKey, nowMs: number): { fromMs: number; toM
   return { fromMs: toMs - spanMs, toMs, bucketMinutes };
 }
 
-/** Segment dimensions the rollups keep. */
-export const SEGMENT_DIMS = ['country', 'device', 'browser', 'os', 'connection', 'release'] as const;
-
-/**
- * A segment filter from user text: "country:BR", "country=BR" or "country BR" to "country:BR";
- * empty text is no filter (null); anything else is an error message.
- */
-export function parseSegment(text: string): { segment: string | null } | { error: string } {
-  const trimmed = text.trim();
-  if (!trimmed) return { segment: null };
-  const match = /^([a-z]+)\s*[:=\s]\s*(.+)$/i.exec(trimmed);
-  if (!match) return { error: 'Write the segment as dim:value, e.g. country:BR' };
-  const dim = match[1].toLowerCase();
-  if (!(SEGMENT_DIMS as readonly string[]).includes(dim)) return { error: `Unknown dimension "${dim}"; use one of ${SEGMENT_DIMS.join(', ')}` };
-  return { segment: `${dim}:${match[2].trim()}` };
-}
-
 /** A query string from defined parameters, in the given order. */
 export function queryString(params: Record<string, string | number | null | undefined>): string {
   const parts: string[] = [];
@@ -62,4 +45,22 @@ export function mergeRoutes(rum: { route: string; beacons: number }[], synthetic
   for (const r of rum) get(r.route).rum += r.beacons;
   for (const r of synthetic) get(r.route).synthetic += r.beacons;
   return [...byRoute.values()].sort((a, b) => b.rum + b.synthetic - (a.rum + a.synthetic) || a.route.localeCompare(b.route));
+}
+
+/** The smallest picker range whose window (ending now) still holds `lastDataMs`; null when none does. */
+export function rangeHolding(lastDataMs: number | null, nowMs: number): RangeKey | null {
+  if (lastDataMs === null) return null;
+  for (const key of Object.keys(RANGES) as RangeKey[]) if (nowMs - lastDataMs < RANGES[key].spanMs * 0.9) return key;
+  return null;
+}
+
+/** The window to show: a dragged custom window, else the named range (default 24 h) ending now. */
+export function windowOf(state: { range?: RangeKey; from?: number; to?: number }, nowMs: number): { fromMs: number; toMs: number; bucketMinutes: number; custom: boolean; key: RangeKey } {
+  const key = state.range ?? '24h';
+  if (state.from !== undefined && state.to !== undefined) {
+    const span = state.to - state.from;
+    const bucketMinutes = [1, 5, 15, 60, 360].find((b) => span / (b * MINUTE_MS) <= 200) ?? 1440;
+    return { fromMs: state.from, toMs: state.to, bucketMinutes, custom: true, key };
+  }
+  return { ...rangeWindow(key, nowMs), custom: false, key };
 }

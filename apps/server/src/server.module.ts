@@ -16,6 +16,7 @@ import { DeploymentsModule } from './deployments/deployments.module';
 import { DetectionModule } from './detection/detection.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { ViewsModule } from './views/views.module';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { ScheduleModule } from '@nestjs/schedule';
 
@@ -52,7 +53,7 @@ export class ServerModule {
   static forRuntime(runtime: ServerRuntime): DynamicModule {
     return {
       module: ServerModule,
-      imports: [RuntimeModule.forRuntime(runtime), DatabaseModule.forDataSource(runtime.dataSource), ScheduleModule.forRoot(), MetricsModule, HealthModule, SitesModule, LiveModule, IngestModule, SyntheticModule, DeploymentsModule, IncidentsModule, DetectionModule, WebhooksModule],
+      imports: [RuntimeModule.forRuntime(runtime), DatabaseModule.forDataSource(runtime.dataSource), ScheduleModule.forRoot(), MetricsModule, HealthModule, SitesModule, LiveModule, IngestModule, SyntheticModule, DeploymentsModule, IncidentsModule, DetectionModule, WebhooksModule, ViewsModule],
       // The dashboard's catch-all `/:file` route is registered last so API routes win.
       controllers: [DashboardController],
       providers: [

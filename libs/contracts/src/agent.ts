@@ -85,7 +85,12 @@ export interface RunReport {
   error?: string;
   /** JPEG, base64, at most ~500 KB decoded; only on failure. */
   screenshotBase64?: string;
+  /** Images of `screenshot:` steps (JPEG, base64), as many as fit the upload (see STEP_SCREENSHOTS_MAX_BASE64). */
+  stepScreenshots?: { stepIndex: number; base64: string }[];
 }
+
+/** Total base64 of step screenshots one report may carry (the failure screenshot and steps share a 2 MB body). */
+export const STEP_SCREENSHOTS_MAX_BASE64 = 900_000;
 
 export const RUN_STATUSES = ['queued', 'running', 'passed', 'failed', 'degraded', 'retried', 'lost'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -136,4 +141,9 @@ export const runReportSchema = z.strictObject({
   failedStepIndex: z.number().int().min(0).optional(),
   error: text(4000).optional(),
   screenshotBase64: z.string().max(1_000_000).optional(),
+  stepScreenshots: z
+    .array(z.strictObject({ stepIndex: z.number().int().min(0).max(9999), base64: z.string().max(STEP_SCREENSHOTS_MAX_BASE64) }))
+    .max(20)
+    .refine((list) => list.reduce((n, s) => n + s.base64.length, 0) <= STEP_SCREENSHOTS_MAX_BASE64, { message: `step screenshots over ${STEP_SCREENSHOTS_MAX_BASE64} base64 characters in all` })
+    .optional(),
 }) satisfies z.ZodType<RunReport>;

@@ -12,3 +12,5 @@ export type { IncidentCandidate, IncidentKind, SuspectedChange } from './correla
 export { nextIncidentState } from './incidents';
 export type { IncidentState, IncidentStep, IncidentTransition } from './incidents';
 export * from './site-settings';
+export { vitalShares, mergeAll, p75Of, sparklineP75, changePct, segmentRows, baselineWindows } from './vital-views';
+export type { MinuteSketch, SegmentSample } from './vital-views';

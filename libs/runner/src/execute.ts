@@ -1,4 +1,4 @@
-import type { ClaimedRun, RunReport, RunStepReport } from '@parallax/contracts';
+import { STEP_SCREENSHOTS_MAX_BASE64, type ClaimedRun, RunReport, RunStepReport } from '@parallax/contracts';
 import { normalizeStep, SecretMasker, type Journey } from '@parallax/journeys';
 import { contextOptionsFor } from './browser-profile';
 import { runJourney, type RunRecord, type StepRecord } from './journey-executor';
@@ -117,7 +117,7 @@ export async function executeClaimedRun(browser: Browser, run: ClaimedRun, opts:
   }
 }
 
-/** The report fields of a finished RunRecord (screenshots of `screenshot` steps are not reported). */
+/** The report fields of a finished RunRecord; images of `screenshot` steps as many as fit the upload, in step order. */
 export function toReportFields(record: RunRecord): Omit<RunReport, 'agentId' | 'startedAt' | 'durationMs'> {
   return {
     status: record.status,
@@ -132,7 +132,20 @@ export function toReportFields(record: RunRecord): Omit<RunReport, 'agentId' | '
     ...(record.failedStepIndex !== undefined ? { failedStepIndex: record.failedStepIndex } : {}),
     ...(record.error !== undefined ? { error: record.error } : {}),
     ...(record.screenshot ? { screenshotBase64: record.screenshot.toString('base64') } : {}),
+    ...(record.screenshots.length ? { stepScreenshots: stepScreenshots(record) } : {}),
   };
+}
+
+function stepScreenshots(record: RunRecord): { stepIndex: number; base64: string }[] {
+  const out: { stepIndex: number; base64: string }[] = [];
+  let total = 0;
+  for (const shot of record.screenshots.slice(0, 20)) {
+    const base64 = shot.image.toString('base64');
+    if (total + base64.length > STEP_SCREENSHOTS_MAX_BASE64) break;
+    total += base64.length;
+    out.push({ stepIndex: shot.stepIndex, base64 });
+  }
+  return out;
 }
 
 function toStepReport(s: StepRecord): RunStepReport {

@@ -303,3 +303,24 @@ describe('addToEach', () => {
     expect(() => fine.addToEach(-1, [])).toThrow(RangeError);
   });
 });
+
+describe('QuantileSketch.countAtMost', () => {
+  it('counts values at or below a threshold within the relative accuracy', () => {
+    const sketch = new QuantileSketch();
+    for (let v = 1; v <= 1000; v++) sketch.add(v * 10); // 10 .. 10000
+    expect(sketch.countAtMost(2500)).toBeGreaterThanOrEqual(245);
+    expect(sketch.countAtMost(2500)).toBeLessThanOrEqual(255) // one bucket spans 2 × 1 % relative accuracy;
+    expect(sketch.countAtMost(5)).toBe(0);
+    expect(sketch.countAtMost(10_000)).toBe(1000);
+    expect(sketch.countAtMost(1e9)).toBe(1000);
+    expect(new QuantileSketch().countAtMost(100)).toBe(0);
+  });
+  it('counts zeros (a CLS of 0 is good)', () => {
+    const sketch = new QuantileSketch();
+    sketch.add(0, 5);
+    sketch.add(0.3, 5);
+    expect(sketch.countAtMost(0.1)).toBe(5);
+    expect(sketch.countAtMost(0.25)).toBe(5);
+    expect(sketch.countAtMost(0.3)).toBe(10);
+  });
+});

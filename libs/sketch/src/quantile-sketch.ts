@@ -137,6 +137,22 @@ export class QuantileSketch {
     return result;
   }
 
+  /**
+   * How many values are at most `value` (a rank), to the sketch's relative accuracy: a value within
+   * relativeAccuracy of `value` may land on either side. Used for the share of page views within a threshold.
+   */
+  countAtMost(value: number): number {
+    if (this.total === 0 || !(value >= 0)) return 0;
+    if (value >= this.maxValue) return this.total;
+    if (value < this.minValue) return 0;
+    let n = this.zeroCount;
+    if (value === 0) return n;
+    const last = Math.ceil(Math.log(value) * this.multiplier);
+    const { counts, offset, lo, hi } = this.store;
+    for (let index = lo, end = Math.min(hi, last); index <= end; index++) n += counts[index - offset];
+    return n;
+  }
+
   /** Number of values added. */
   get count(): number {
     return this.total;

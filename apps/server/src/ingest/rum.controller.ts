@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { SeriesView } from '@parallax/contracts';
+import { parseSegment } from '@parallax/contracts';
 import { DomainError } from '../common/domain-error';
 import { SitesService } from '../sites/sites.service';
 import { RangeQueryDto, SeriesQueryDto } from './dto/rum-query.dto';
@@ -36,15 +37,17 @@ export class RumController {
     await this.sites.require(siteId);
     const { from, to } = range(q);
     const bucketMinutes = q.bucketMinutes ?? autoBucketMinutes(from.getTime(), to.getTime());
-    const [dim, ...rest] = q.segment ? q.segment.split(':') : ['all', 'all'];
-    const dimValue = q.segment ? rest.join(':') : 'all';
+    // One written form per dimension (country:BR, browser:firefox 132): other casings find the same rows.
+    const segment = parseSegment(q.segment);
+    const dim = segment?.dim ?? 'all';
+    const dimValue = segment?.value ?? 'all';
     const source = q.source ?? 'rum';
     const rows = await this.rollups.series({ siteId, source, route: q.route, metric: q.metric, dim, dimValue, from, to });
     return {
       route: q.route,
       metric: q.metric,
       source,
-      segment: q.segment ?? null,
+      segment: segment ? `${segment.dim}:${segment.value}` : null,
       bucketMinutes,
       points: bucketize(rows, from.getTime(), to.getTime(), bucketMinutes),
     };

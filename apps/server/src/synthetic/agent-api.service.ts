@@ -83,6 +83,11 @@ export class AgentApiService {
       const image = Buffer.from(report.screenshotBase64, 'base64');
       if (image.length <= MAX_SCREENSHOT_BYTES) await this.runs.saveArtifact(run.siteId, run.id, 'screenshot', 'image/jpeg', image);
     }
+    // Images of `screenshot:` steps are kept too, one artifact per step.
+    for (const shot of report.stepScreenshots ?? []) {
+      const image = Buffer.from(shot.base64, 'base64');
+      if (image.length <= MAX_SCREENSHOT_BYTES) await this.runs.saveArtifact(run.siteId, run.id, `step-${shot.stepIndex}`, 'image/jpeg', image);
+    }
     if (status === 'retried') await this.scheduleRetry(run);
     const journey = await this.journeys.findById(run.journeyId);
     this.events.emit('run.completed', {

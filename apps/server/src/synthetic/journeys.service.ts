@@ -1,3 +1,4 @@
+import { slotsBetween } from './slots';
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
 import { relative, resolve } from 'node:path';
@@ -16,6 +17,16 @@ const WATCH_DEBOUNCE_MS = 300;
 const RESYNC_MS = 30_000;
 
 /** The API view of a journey. */
+/** The earliest next scheduled run over the journey's locations (null when disabled or none within a week). */
+function nextRunAt(j: JourneyRow): string | null {
+  if (!j.enabled) return null;
+  const now = Date.now();
+  const next = j.locations
+    .map((location) => slotsBetween({ intervalMs: j.intervalMs, cron: j.cron, timezone: (j.definition as { schedule?: { timezone?: string } } | null)?.schedule?.timezone ?? null }, `${j.id}|${location}`, now, now + 7 * 86_400_000, 1)[0])
+    .filter((t): t is number => t !== undefined);
+  return next.length ? new Date(Math.min(...next)).toISOString() : null;
+}
+
 export function toJourneyView(j: JourneyRow) {
   return {
     id: j.id,
@@ -29,6 +40,7 @@ export function toJourneyView(j: JourneyRow) {
     locations: j.locations,
     definition: j.definition,
     yaml: j.sourceYaml,
+    nextRunAt: nextRunAt(j),
     createdAt: j.createdAt.toISOString(),
     updatedAt: j.updatedAt.toISOString(),
   };

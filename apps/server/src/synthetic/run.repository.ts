@@ -178,7 +178,7 @@ export class RunRepository {
     return rows[0] ?? null;
   }
 
-  async saveArtifact(siteId: string, runId: string, kind: 'screenshot' | 'trace', contentType: string, data: Buffer): Promise<void> {
+  async saveArtifact(siteId: string, runId: string, kind: 'screenshot' | 'trace' | `step-${number}`, contentType: string, data: Buffer): Promise<void> {
     await this.rows(
       `INSERT INTO run_artifacts (site_id, run_id, kind, content_type, data) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (site_id, run_id, kind) DO UPDATE SET data = EXCLUDED.data, content_type = EXCLUDED.content_type`,
@@ -189,6 +189,12 @@ export class RunRepository {
   async artifact(runId: string, kind: string): Promise<{ contentType: string; data: Buffer } | null> {
     const rows = await this.rows<{ contentType: string; data: Buffer }>(`SELECT content_type AS "contentType", data FROM run_artifacts WHERE run_id = $1 AND kind = $2`, [runId, kind]);
     return rows[0] ?? null;
+  }
+
+  /** Kinds of the artifacts a run keeps (e.g. 'screenshot', 'step-3'). */
+  async artifactKinds(runId: string): Promise<string[]> {
+    const rows: { kind: string }[] = await this.rows(`SELECT kind FROM run_artifacts WHERE run_id = $1 ORDER BY kind`, [runId]);
+    return rows.map((r) => r.kind);
   }
 
   /** Durations of the last `n` passed runs of a journey at a location (the degraded baseline). */

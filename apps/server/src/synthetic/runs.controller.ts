@@ -1,4 +1,4 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, Query, Res, Param } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RunsQueryDto } from './dto/journey.dto';
@@ -26,6 +26,13 @@ export class RunsController {
   @ApiOperation({ summary: 'A run with its steps, marks, console errors, failed requests and lab vitals' })
   get(@UuidParam('id') id: string) {
     return this.runs.get(id);
+  }
+
+  @Get(':id/artifacts/:name')
+  @ApiOperation({ summary: "A stored image of the run: 'screenshot' (on failure) or 'step-<index>' (a screenshot: step), JPEG" })
+  async artifact(@UuidParam('id') id: string, @Param('name') name: string, @Res() reply: FastifyReply) {
+    const shot = await this.runs.artifact(id, name);
+    void reply.header('content-type', shot.contentType).header('cache-control', 'private, max-age=86400').send(shot.data);
   }
 
   @Get(':id/screenshot')

@@ -59,7 +59,20 @@ export class RunsService {
     const run = await this.require(id);
     // Lab vitals arrive as synthetic beacons tagged with the run id, through the same collector as real users.
     const vitals = (await this.beacons.labVitals(run.siteId, [run.id])).map(({ runId: _runId, ...v }) => v);
-    return { ...toRunView(run), vitals };
+    // Steps whose screenshot is kept name their artifact (GET /api/runs/:id/artifacts/:name).
+    const kinds = new Set(await this.runs.artifactKinds(run.id));
+    const view = toRunView(run);
+    const steps = view.steps?.map((s) => (kinds.has(`step-${s.index}`) ? { ...s, artifact: `step-${s.index}` } : s)) ?? null;
+    return { ...view, steps, hasScreenshot: kinds.has('screenshot'), vitals };
+  }
+
+  /** One stored image of a run: its failure screenshot or a `screenshot:` step's (step-<index>). */
+  async artifact(id: string, kind: string) {
+    await this.require(id);
+    if (!/^(screenshot|step-\d{1,4})$/.test(kind)) throw new DomainError('validation_failed', 'name: must be screenshot or step-<index>', { field: 'name' });
+    const artifact = await this.runs.artifact(id, kind);
+    if (!artifact) throw new DomainError('not_found', `This run has no artifact ${kind}`);
+    return artifact;
   }
 
   async require(id: string): Promise<RunRow> {

@@ -1,5 +1,6 @@
 // The admin token: asked for once, kept in localStorage, asked for again when the server rejects it.
-import { h } from './dom';
+import { render } from 'preact';
+import { useState } from 'preact/hooks';
 
 const STORAGE_KEY = 'parallax.adminToken';
 
@@ -48,29 +49,42 @@ export class TokenStore {
   }
 }
 
+function TokenForm({ problem, done }: { problem: string | null; done: (token: string) => void }) {
+  const [value, setValue] = useState('');
+  return (
+    <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="token-title">
+      <form
+        class="token-card"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (value.trim()) done(value.trim());
+        }}
+      >
+        <h2 id="token-title">Sign in to Parallax</h2>
+        <p class="muted">Enter the admin token. The server prints it on first start and keeps it in its data folder (file admin-token), unless PARALLAX_ADMIN_TOKEN is set.</p>
+        {problem ? <p class="token-error" role="alert">{problem}</p> : null}
+        <label for="token-input">Admin token</label>
+        <input id="token-input" type="password" autocomplete="current-password" spellcheck={false} required placeholder="pxa_…" autoFocus value={value} onInput={(e) => setValue((e.target as HTMLInputElement).value)} />
+        <button type="submit" class="btn btn-primary">Sign in</button>
+      </form>
+    </div>
+  );
+}
+
 function promptForToken(problem: string | null): Promise<string> {
   return new Promise((resolve) => {
-    const input = h('input', { type: 'password', id: 'token-input', autocomplete: 'current-password', spellcheck: 'false', required: true, placeholder: 'pxa_…' });
-    const form = h(
-      'form',
-      { class: 'token-card' },
-      h('h2', null, 'Sign in to Parallax'),
-      h('p', { class: 'muted' }, 'Enter the admin token. The server prints it on first start and keeps it in its data folder (file admin-token), unless PARALLAX_ADMIN_TOKEN is set.'),
-      problem ? h('p', { class: 'token-error', role: 'alert' }, problem) : null,
-      h('label', { for: 'token-input' }, 'Admin token'),
-      input,
-      h('button', { type: 'submit', class: 'btn btn-primary' }, 'Sign in'),
+    const host = document.createElement('div');
+    document.body.append(host);
+    render(
+      <TokenForm
+        problem={problem}
+        done={(token) => {
+          render(null, host);
+          host.remove();
+          resolve(token);
+        }}
+      />,
+      host,
     );
-    const overlay = h('div', { class: 'overlay', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'token-title' }, form);
-    form.querySelector('h2')!.id = 'token-title';
-    form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      const token = input.value.trim();
-      if (!token) return;
-      overlay.remove();
-      resolve(token);
-    });
-    document.body.append(overlay);
-    input.focus();
   });
 }
