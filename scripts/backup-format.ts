@@ -68,7 +68,14 @@ export async function writeBackup(client: Client, file: string): Promise<Record<
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     try {
       const { rows: version } = await client.query<{ v: string }>('SHOW server_version');
-      const header: Record_ = { type: 'header', format: BACKUP_FORMAT, version: BACKUP_VERSION, createdAt: new Date().toISOString(), migrations: await appliedMigrations(client), serverVersion: version[0].v };
+      const header: Record_ = {
+        type: 'header',
+        format: BACKUP_FORMAT,
+        version: BACKUP_VERSION,
+        createdAt: new Date().toISOString(),
+        migrations: await appliedMigrations(client),
+        serverVersion: version[0].v,
+      };
       yield JSON.stringify(header) + '\n';
       const { rows: partitions } = await client.query<{ parent: string; name: string; bound: string }>(
         `SELECT p.relname AS parent, c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound
@@ -144,13 +151,14 @@ export async function restoreBackup(client: Client, url: string, file: string): 
   const known = new Set<string>(knownMigrations.map((m) => new m().name));
   const rowCounts: Record<string, number> = {};
   let columns: string[] = [];
-  let table = '';
+  let table: string;
   let ended: Record<string, number> | undefined;
   let started = false;
   for await (const record of readRecords(file)) {
     switch (record.type) {
       case 'header': {
-        if (record.format !== BACKUP_FORMAT || record.version !== BACKUP_VERSION) throw new Error(`not a Parallax backup (format ${record.format} ${record.version})`);
+        if (record.format !== BACKUP_FORMAT || record.version !== BACKUP_VERSION)
+          throw new Error(`not a Parallax backup (format ${record.format} ${record.version})`);
         const unknown = record.migrations.filter((m) => !known.has(m));
         if (unknown.length) throw new Error(`the backup was made by a newer Parallax (migrations ${unknown.join(', ')}): restore it with that version`);
         await migrateTo(url, record.migrations);
@@ -172,7 +180,10 @@ export async function restoreBackup(client: Client, url: string, file: string): 
         // One statement per batch: the rows travel as one json parameter and are typed by the table's own row type.
         const list = columns.map(ident).join(', ');
         const objects = record.rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, (r as unknown[])[i]])));
-        await client.query(`INSERT INTO ${ident(record.table)} (${list}) OVERRIDING SYSTEM VALUE SELECT ${list} FROM json_populate_recordset(NULL::${ident(record.table)}, $1)`, [JSON.stringify(objects)]);
+        await client.query(
+          `INSERT INTO ${ident(record.table)} (${list}) OVERRIDING SYSTEM VALUE SELECT ${list} FROM json_populate_recordset(NULL::${ident(record.table)}, $1)`,
+          [JSON.stringify(objects)],
+        );
         rowCounts[record.table] += record.rows.length;
         break;
       }

@@ -62,7 +62,9 @@ async function main(): Promise<void> {
       const started = Date.now();
       const counts = await writeBackup(client, file);
       const rows = Object.values(counts).reduce((a, b) => a + b, 0);
-      process.stdout.write(`Backup written to ${file}: ${rows} rows in ${Object.keys(counts).length} tables, ${statSync(file).size} bytes, ${Date.now() - started} ms.\n`);
+      process.stdout.write(
+        `Backup written to ${file}: ${rows} rows in ${Object.keys(counts).length} tables, ${statSync(file).size} bytes, ${Date.now() - started} ms.\n`,
+      );
     } else {
       if (rest.includes('--replace')) {
         log('Dropping the public schema of the target database (--replace).');
@@ -71,7 +73,9 @@ async function main(): Promise<void> {
       }
       const { rowCounts, upgraded } = await restoreBackup(client, db.url, args[0]);
       const rows = Object.values(rowCounts).reduce((a, b) => a + b, 0);
-      process.stdout.write(`Restored ${rows} rows in ${Object.keys(rowCounts).length} tables from ${args[0]}${upgraded.length ? `; then applied ${upgraded.join(', ')}` : ''}.\n`);
+      process.stdout.write(
+        `Restored ${rows} rows in ${Object.keys(rowCounts).length} tables from ${args[0]}${upgraded.length ? `; then applied ${upgraded.join(', ')}` : ''}.\n`,
+      );
     }
   } finally {
     await client.end().catch(() => undefined);

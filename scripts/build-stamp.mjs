@@ -4,7 +4,16 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Folders and files whose change makes dist/ stale. */
-export const BUILD_INPUTS = ['apps', 'libs', 'scripts', 'package.json', 'package-lock.json', 'node_modules/.package-lock.json', 'tsconfig.json', 'nest-cli.json'];
+export const BUILD_INPUTS = [
+  'apps',
+  'libs',
+  'scripts',
+  'package.json',
+  'package-lock.json',
+  'node_modules/.package-lock.json',
+  'tsconfig.json',
+  'nest-cli.json',
+];
 
 /**
  * A fingerprint of every build input under `root`: path, size and modification time of each file (specs and dot

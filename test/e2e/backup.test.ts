@@ -37,7 +37,9 @@ async function snapshot(url: string): Promise<Record<string, string>> {
       const { rows } = await client.query(`SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM "${name}" t`);
       out[name] = `${rows[0].n}:${rows[0].h}`;
     }
-    const { rows: sequences } = await client.query<{ name: string }>(`SELECT relname AS name FROM pg_class WHERE relkind = 'S' AND relnamespace = 'public'::regnamespace`);
+    const { rows: sequences } = await client.query<{ name: string }>(
+      `SELECT relname AS name FROM pg_class WHERE relkind = 'S' AND relnamespace = 'public'::regnamespace`,
+    );
     for (const { name } of sequences) out[`seq ${name}`] = String((await client.query(`SELECT last_value FROM "${name}"`)).rows[0].last_value);
     return out;
   } finally {
@@ -61,9 +63,27 @@ describe('npm run backup and npm run restore', () => {
     const source = await createEmptyDatabase();
     drops.push(source.drop);
     server = await startTestServer({ PARALLAX_COLLECT_RATE_PER_SEC: '100000' }, { databaseUrl: source.url });
-    const site = await json(await server.api('/api/sites', { method: 'POST', json: { name: 'Backed up', allowedOrigins: ['https://b.example'], routeRules: [{ pattern: '/p/:id', template: '/p/:id' }] } }));
+    const site = await json(
+      await server.api('/api/sites', {
+        method: 'POST',
+        json: { name: 'Backed up', allowedOrigins: ['https://b.example'], routeRules: [{ pattern: '/p/:id', template: '/p/:id' }] },
+      }),
+    );
     for (let i = 0; i < 30; i++) {
-      const res = await sendBeacon(`${server.url}/_p/e`, { v: 1, siteKey: site.siteKey, pageViewId: `pv_backup_${i}`, sessionId: 'session-backup-0001', seq: 0, url: `https://b.example/p/${i}`, metrics: { lcp: 1000 + i }, events: [{ name: 'buy', props: { sku: `s${i}` } }] }, { origin: 'https://b.example' });
+      const res = await sendBeacon(
+        `${server.url}/_p/e`,
+        {
+          v: 1,
+          siteKey: site.siteKey,
+          pageViewId: `pv_backup_${i}`,
+          sessionId: 'session-backup-0001',
+          seq: 0,
+          url: `https://b.example/p/${i}`,
+          metrics: { lcp: 1000 + i },
+          events: [{ name: 'buy', props: { sku: `s${i}` } }],
+        },
+        { origin: 'https://b.example' },
+      );
       expect(res.status).toBe(204);
     }
     await server.app.get(RollupService).flush();

@@ -26,10 +26,41 @@ function lognormal(seed: number) {
 
 function row(siteId: string, at: number, i: number, country: string, browser: string, lcp: number, syntheticRunId: string | null = null): BeaconRow {
   return {
-    siteId, receivedAt: new Date(at), pageViewId: `pv_${at}_${i}`, seq: 0, sessionHash: null, syntheticRunId, route: ROUTE, path: '/product/42',
-    navType: 'navigate', country, device: i % 3 ? 'desktop' : 'mobile', browser: browser.split(' ')[0], browserMajor: browser, os: 'windows', connection: '4g', release: null,
-    lcp, inp: 120 + (i % 50), cls: (i % 7) / 40, fcp: lcp * 0.6, ttfb: lcp * 0.2, dns: null, tcp: null, tls: null, request: null, response: null, domContentLoaded: null, load: null,
-    rttMs: null, saveData: null, deviceMemoryGb: null, viewportW: null, viewportH: null, events: null, attribution: null,
+    siteId,
+    receivedAt: new Date(at),
+    pageViewId: `pv_${at}_${i}`,
+    seq: 0,
+    sessionHash: null,
+    syntheticRunId,
+    route: ROUTE,
+    path: '/product/42',
+    navType: 'navigate',
+    country,
+    device: i % 3 ? 'desktop' : 'mobile',
+    browser: browser.split(' ')[0],
+    browserMajor: browser,
+    os: 'windows',
+    connection: '4g',
+    release: null,
+    lcp,
+    inp: 120 + (i % 50),
+    cls: (i % 7) / 40,
+    fcp: lcp * 0.6,
+    ttfb: lcp * 0.2,
+    dns: null,
+    tcp: null,
+    tls: null,
+    request: null,
+    response: null,
+    domContentLoaded: null,
+    load: null,
+    rttMs: null,
+    saveData: null,
+    deviceMemoryGb: null,
+    viewportW: null,
+    viewportH: null,
+    events: null,
+    attribution: null,
   };
 }
 
@@ -86,14 +117,23 @@ describe('dashboard in a real browser', () => {
       const run: { id: string }[] = await server.dataSource.query(
         `INSERT INTO runs (site_id, journey_id, location, slot, trigger, due_at, status, started_at, finished_at, duration_ms, journey_hash, steps)
          VALUES ($1, $2, 'local', $3, 'schedule', $3, 'passed', $3, $4, 900, 'h', $5) RETURNING id`,
-        [siteId, journey[0].id, new Date(t - 1000), new Date(t), JSON.stringify([{ index: 0, name: 'open product', action: 'goto', route: ROUTE, status: 'passed', durationMs: 800 }])],
+        [
+          siteId,
+          journey[0].id,
+          new Date(t - 1000),
+          new Date(t),
+          JSON.stringify([{ index: 0, name: 'open product', action: 'goto', route: ROUTE, status: 'passed', durationMs: 800 }]),
+        ],
       );
       rows.push(row(siteId, t, 100_000 + n, 'unknown', 'headless-chrome 140', lcp, run[0].id));
     }
     const beacons = server.app.get(BeaconRepository);
     for (let i = 0; i < rows.length; i += 500) await beacons.insertBatch(rows.slice(i, i + 500));
     await server.app.get(RollupService).reconcile(new Date(start), new Date(now));
-    await server.api('/api/deployments', { method: 'POST', json: { siteId, version: 'v2.3.1', kind: 'deployment', at: new Date(onset - 2 * MINUTE).toISOString() } });
+    await server.api('/api/deployments', {
+      method: 'POST',
+      json: { siteId, version: 'v2.3.1', kind: 'deployment', at: new Date(onset - 2 * MINUTE).toISOString() },
+    });
 
     // A real journey through the in-process agent and Chromium that fails on its last step: waterfall and screenshot.
     const yaml = [
@@ -155,7 +195,15 @@ describe('dashboard in a real browser', () => {
   async function axe(name: string) {
     const result = await new AxeBuilder({ page: page as never }).analyze();
     const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(serious.map((v) => `${name}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`)).toEqual([]);
+    expect(
+      serious.map(
+        (v) =>
+          `${name}: ${v.id} (${v.impact}) ${v.nodes
+            .map((n) => n.target.join(' '))
+            .slice(0, 3)
+            .join(', ')}`,
+      ),
+    ).toEqual([]);
   }
 
   const hash = (screen: string, extra = '') => `${server.url}/#/${screen}?site=${siteId}${extra}`;
@@ -176,7 +224,11 @@ describe('dashboard in a real browser', () => {
     expect(lab.locations.map((l: { location: string }) => l.location)).toEqual(['local']);
     // One written form: other casings find the same rows instead of silently giving 0.
     const count = async (segment: string) =>
-      (await json(await server.api(`/api/sites/${siteId}/rum/series?route=${encodeURIComponent(ROUTE)}&metric=lcp&from=${from}&segment=${encodeURIComponent(segment)}`))).points.reduce((n: number, p: { count: number }) => n + p.count, 0);
+      (
+        await json(
+          await server.api(`/api/sites/${siteId}/rum/series?route=${encodeURIComponent(ROUTE)}&metric=lcp&from=${from}&segment=${encodeURIComponent(segment)}`),
+        )
+      ).points.reduce((n: number, p: { count: number }) => n + p.count, 0);
     expect(await count('country:br')).toBe(await count('country:BR'));
     expect(await count('browser:Safari 18')).toBe(await count('browser:safari 18'));
     expect(await count('browser:Safari 18')).toBeGreaterThan(0);
@@ -227,7 +279,10 @@ describe('dashboard in a real browser', () => {
     const rumRow = page.locator('.incident-row').filter({ has: page.locator('.badge-both, .badge-rum_only') });
     for (let tick = 0; tick < 10 && !(await rumRow.count()); tick++) {
       await detector.loop(Date.now());
-      await rumRow.first().waitFor({ timeout: 1500 }).catch(() => undefined);
+      await rumRow
+        .first()
+        .waitFor({ timeout: 1500 })
+        .catch(() => undefined);
     }
     const row = rumRow.first();
     await row.waitFor();

@@ -50,7 +50,9 @@ describe('the server on its embedded PostgreSQL (built output, real processes)',
     expect(printed![2]).toBe(join(dataDir, 'admin-token'));
     // The banner is last and readable: Nest's route listing is at debug, not in front of it.
     const banner = output.slice(output.lastIndexOf('  Parallax is running at'));
-    expect(banner).toMatch(/^ {2}Parallax is running at http:\/\/localhost:\d+\n\n {2}Dashboard: .*\n {2}API docs: .*\n {2}Admin token: .*\n.*\n {2}Browser: .*\n {2}Database: +embedded PostgreSQL on 127\.0\.0\.1:\d+, data in .*\n/);
+    expect(banner).toMatch(
+      /^ {2}Parallax is running at http:\/\/localhost:\d+\n\n {2}Dashboard: .*\n {2}API docs: .*\n {2}Admin token: .*\n.*\n {2}Browser: .*\n {2}Database: +embedded PostgreSQL on 127\.0\.0\.1:\d+, data in .*\n/,
+    );
     expect(output).not.toContain('RouterExplorer');
     const token = printed![1];
     expect(readFileSync(join(dataDir, 'admin-token'), 'utf8').trim()).toBe(token);

@@ -71,7 +71,14 @@ describe('the collector when PostgreSQL stalls (SIGSTOP of every PostgreSQL proc
     const inFlight = new Set<Promise<void>>();
     const sendOne = () => {
       const id = sent.length;
-      const body = JSON.stringify({ v: 1, siteKey: site.siteKey, pageViewId: `pv_stall_${id}`, seq: 0, url: 'https://stall.example/', metrics: { lcp: 1000 + id } });
+      const body = JSON.stringify({
+        v: 1,
+        siteKey: site.siteKey,
+        pageViewId: `pv_stall_${id}`,
+        seq: 0,
+        url: 'https://stall.example/',
+        metrics: { lcp: 1000 + id },
+      });
       const s: Sent = { id, body, sentMs: Date.now() };
       sent.push(s);
       const p = post(agent, collect, body)

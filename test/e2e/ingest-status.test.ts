@@ -49,7 +49,10 @@ describe('GET /api/sites/:id/ingest-status', () => {
     // Before the counters are flushed (this replica's own counts) and after (from the table, as other replicas see them).
     await server.app.get(IngestStatusService).flush();
     check(await json(await server.api(`/api/sites/${site.id}/ingest-status`)));
-    const [row] = await server.dataSource.query('SELECT sum(accepted)::int AS accepted, sum(rejected_key)::int AS key FROM ingest_counters WHERE site_id = $1', [site.id]);
+    const [row] = await server.dataSource.query(
+      'SELECT sum(accepted)::int AS accepted, sum(rejected_key)::int AS key FROM ingest_counters WHERE site_id = $1',
+      [site.id],
+    );
     expect(row).toEqual({ accepted: expectAccepted, key: 1 });
 
     expect((await server.api('/api/sites/00000000-0000-4000-8000-000000000000/ingest-status')).status).toBe(404);

@@ -61,11 +61,29 @@ function TokenForm({ problem, done }: { problem: string | null; done: (token: st
         }}
       >
         <h2 id="token-title">Sign in to Parallax</h2>
-        <p class="muted">Enter the admin token. The server prints it on first start and keeps it in its data folder (file admin-token), unless PARALLAX_ADMIN_TOKEN is set.</p>
-        {problem ? <p class="token-error" role="alert">{problem}</p> : null}
+        <p class="muted">
+          Enter the admin token. The server prints it on first start and keeps it in its data folder (file admin-token), unless PARALLAX_ADMIN_TOKEN is set.
+        </p>
+        {problem ? (
+          <p class="token-error" role="alert">
+            {problem}
+          </p>
+        ) : null}
         <label for="token-input">Admin token</label>
-        <input id="token-input" type="password" autocomplete="current-password" spellcheck={false} required placeholder="pxa_…" autoFocus value={value} onInput={(e) => setValue((e.target as HTMLInputElement).value)} />
-        <button type="submit" class="btn btn-primary">Sign in</button>
+        <input
+          id="token-input"
+          type="password"
+          autocomplete="current-password"
+          spellcheck={false}
+          required
+          placeholder="pxa_…"
+          autoFocus
+          value={value}
+          onInput={(e) => setValue((e.target as HTMLInputElement).value)}
+        />
+        <button type="submit" class="btn btn-primary">
+          Sign in
+        </button>
       </form>
     </div>
   );

@@ -72,7 +72,13 @@ export function TimeChart(props: Props) {
       scales: { x: { time: true, min: props.fromMs / 1000, max: props.toMs / 1000 }, y: { range: fitRange } },
       axes: [
         { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
-        { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 64, values: (_u, ticks) => ticks.map((v) => formatAxisValue(metric, v)) },
+        {
+          stroke: text,
+          grid: { stroke: grid, width: 1 },
+          ticks: { stroke: grid },
+          size: 64,
+          values: (_u, ticks) => ticks.map((v) => formatAxisValue(metric, v)),
+        },
       ],
       series: [
         { label: 'Time' },

@@ -191,9 +191,25 @@ export const LABEL_EXPLAINED: Record<IncidentLabel, string> = {
 };
 
 /** Titles of the segment dimensions. */
-export const DIM_LABEL: Record<string, string> = { country: 'Country', device: 'Device', browser: 'Browser', os: 'OS', connection: 'Connection', release: 'Release' };
+export const DIM_LABEL: Record<string, string> = {
+  country: 'Country',
+  device: 'Device',
+  browser: 'Browser',
+  os: 'OS',
+  connection: 'Connection',
+  release: 'Release',
+};
 
-const PROPER: Record<string, string> = { ios: 'iOS', macos: 'macOS', ipados: 'iPadOS', chromeos: 'ChromeOS', '4g': '4G', '3g': '3G', '2g': '2G', 'slow-2g': 'Slow 2G' };
+const PROPER: Record<string, string> = {
+  ios: 'iOS',
+  macos: 'macOS',
+  ipados: 'iPadOS',
+  chromeos: 'ChromeOS',
+  '4g': '4G',
+  '3g': '3G',
+  '2g': '2G',
+  'slow-2g': 'Slow 2G',
+};
 
 /** A stored segment value as people write it: "chrome 131" reads "Chrome 131", "ios" reads "iOS"; countries and releases as stored. */
 export function segmentValueLabel(dim: string, value: string): string {

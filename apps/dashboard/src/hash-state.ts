@@ -50,7 +50,12 @@ export function parseHash(hash: string): HashState {
 }
 
 export function formatHash(state: HashState): string {
-  const path = state.screen === 'run' ? `runs/${encodeURIComponent(state.id ?? '')}` : state.screen === 'incident' ? `incidents/${encodeURIComponent(state.id ?? '')}` : state.screen;
+  const path =
+    state.screen === 'run'
+      ? `runs/${encodeURIComponent(state.id ?? '')}`
+      : state.screen === 'incident'
+        ? `incidents/${encodeURIComponent(state.id ?? '')}`
+        : state.screen;
   const params = new URLSearchParams();
   for (const key of KEYS) {
     const value = state[key];

@@ -127,9 +127,17 @@ function App() {
           <ul class="tabs">
             {NAV.map(([key, label]) => (
               <li>
-                <a href={formatHash({ ...state, screen: key, id: undefined, site: site?.id })} class={key === current ? 'active' : ''} aria-current={key === current ? 'page' : undefined}>
+                <a
+                  href={formatHash({ ...state, screen: key, id: undefined, site: site?.id })}
+                  class={key === current ? 'active' : ''}
+                  aria-current={key === current ? 'page' : undefined}
+                >
                   {label}
-                  {key === 'incidents' && unseen > 0 && current !== 'incidents' ? <span class="tab-badge" aria-label={`${unseen} new`}>{unseen}</span> : null}
+                  {key === 'incidents' && unseen > 0 && current !== 'incidents' ? (
+                    <span class="tab-badge" aria-label={`${unseen} new`}>
+                      {unseen}
+                    </span>
+                  ) : null}
                 </a>
               </li>
             ))}
@@ -175,4 +183,4 @@ function Screen({ state }: { state: HashState }) {
   }
 }
 
-render(<App />, document.getElementById("app")!);
+render(<App />, document.getElementById('app')!);

@@ -9,7 +9,14 @@ describe('chart and run shaping', () => {
       route: '/',
       metric: 'lcp',
       locations: [
-        { location: 'eu', points: [{ at: new Date(t0 + 5_000).toISOString(), value: 100, runId: 'a' }, { at: new Date(t0 + 30_000).toISOString(), value: 300, runId: 'b' }, { at: new Date(t0 + 50_000).toISOString(), value: 200, runId: 'c' }] },
+        {
+          location: 'eu',
+          points: [
+            { at: new Date(t0 + 5_000).toISOString(), value: 100, runId: 'a' },
+            { at: new Date(t0 + 30_000).toISOString(), value: 300, runId: 'b' },
+            { at: new Date(t0 + 50_000).toISOString(), value: 200, runId: 'c' },
+          ],
+        },
         { location: 'us', points: [{ at: new Date(t0 + 130_000).toISOString(), value: 900, runId: 'd' }] },
       ],
     };
@@ -21,13 +28,28 @@ describe('chart and run shaping', () => {
   });
 
   it('lays steps end to end in the waterfall', () => {
-    const rows = waterfall([{ status: 'passed', durationMs: 100 }, { status: 'failed', durationMs: 50 }, { status: 'skipped', durationMs: null }]);
-    expect(rows.map((r) => [r.startMs, r.durationMs])).toEqual([[0, 100], [100, 50], [150, 0]]);
+    const rows = waterfall([
+      { status: 'passed', durationMs: 100 },
+      { status: 'failed', durationMs: 50 },
+      { status: 'skipped', durationMs: null },
+    ]);
+    expect(rows.map((r) => [r.startMs, r.durationMs])).toEqual([
+      [0, 100],
+      [100, 50],
+      [150, 0],
+    ]);
   });
 
   it('merges the beacons of one page into one row', () => {
     const base = { route: '/', path: '/', lcp: null, inp: null, cls: null, fcp: null, ttfb: null };
-    const rows = vitalsPerPage([{ ...base, fcp: 300, ttfb: 40 }, { ...base, lcp: 500, cls: 0 }, { ...base, route: '/p', path: '/p/1', lcp: 700 }]);
-    expect(rows).toEqual([{ ...base, fcp: 300, ttfb: 40, lcp: 500, cls: 0 }, { ...base, route: '/p', path: '/p/1', lcp: 700 }]);
+    const rows = vitalsPerPage([
+      { ...base, fcp: 300, ttfb: 40 },
+      { ...base, lcp: 500, cls: 0 },
+      { ...base, route: '/p', path: '/p/1', lcp: 700 },
+    ]);
+    expect(rows).toEqual([
+      { ...base, fcp: 300, ttfb: 40, lcp: 500, cls: 0 },
+      { ...base, route: '/p', path: '/p/1', lcp: 700 },
+    ]);
   });
 });

@@ -55,7 +55,17 @@ export function Empty({ title, children }: { title: string; children?: Component
   );
 }
 
-export function Card({ title, actions, children, class: cls }: { title?: ComponentChildren; actions?: ComponentChildren; children: ComponentChildren; class?: string }) {
+export function Card({
+  title,
+  actions,
+  children,
+  class: cls,
+}: {
+  title?: ComponentChildren;
+  actions?: ComponentChildren;
+  children: ComponentChildren;
+  class?: string;
+}) {
   return (
     <section class={`card ${cls ?? ''}`}>
       {title || actions ? (
@@ -81,7 +91,19 @@ export function RangePicker({ value, onChange, custom }: { value: RangeKey; onCh
   );
 }
 
-export function Select<T extends string>({ label, value, options, onChange, id }: { label: string; value: T; options: [T, string][]; onChange: (v: T) => void; id: string }) {
+export function Select<T extends string>({
+  label,
+  value,
+  options,
+  onChange,
+  id,
+}: {
+  label: string;
+  value: T;
+  options: [T, string][];
+  onChange: (v: T) => void;
+  id: string;
+}) {
   return (
     <label class="field" for={id}>
       <span>{label}</span>
@@ -94,7 +116,10 @@ export function Select<T extends string>({ label, value, options, onChange, id }
   );
 }
 
-export const VITAL_OPTIONS: ['lcp' | 'inp' | 'cls' | 'fcp' | 'ttfb', string][] = (['lcp', 'inp', 'cls', 'fcp', 'ttfb'] as const).map((m) => [m, metricLabel(m)]);
+export const VITAL_OPTIONS: ['lcp' | 'inp' | 'cls' | 'fcp' | 'ttfb', string][] = (['lcp', 'inp', 'cls', 'fcp', 'ttfb'] as const).map((m) => [
+  m,
+  metricLabel(m),
+]);
 
 /** A label badge: real users only / synthetic only / both / failing. */
 export function Badge({ kind, children }: { kind: string; children: ComponentChildren }) {

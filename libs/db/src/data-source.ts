@@ -64,7 +64,10 @@ export function createDataSource(url: string, overrides?: Parameters<typeof data
  */
 export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   const options = dataSource.options as DataSourceOptions & { url: string; extra?: Record<string, unknown> };
-  const unbounded = new DataSource({ ...dataSourceOptions(options.url, { poolSize: 1, timeouts: null }), extra: { ...options.extra, max: 1, statement_timeout: undefined, query_timeout: undefined, idle_in_transaction_session_timeout: undefined } } as DataSourceOptions);
+  const unbounded = new DataSource({
+    ...dataSourceOptions(options.url, { poolSize: 1, timeouts: null }),
+    extra: { ...options.extra, max: 1, statement_timeout: undefined, query_timeout: undefined, idle_in_transaction_session_timeout: undefined },
+  } as DataSourceOptions);
   await unbounded.initialize();
   try {
     const applied = await unbounded.runMigrations({ transaction: 'each' });

@@ -26,7 +26,10 @@ function relocateRoot(): string {
   // traverse only: others cannot list which clusters are kept here
   chmodSync(root, 0o711);
   const closed = firstClosedFolder(root);
-  if (closed) throw new Error(`The embedded PostgreSQL cannot be kept in ${root}: the user "postgres" cannot enter ${closed}. Set DATABASE_URL to use your own PostgreSQL.`);
+  if (closed)
+    throw new Error(
+      `The embedded PostgreSQL cannot be kept in ${root}: the user "postgres" cannot enter ${closed}. Set DATABASE_URL to use your own PostgreSQL.`,
+    );
   return root;
 }
 
@@ -76,10 +79,12 @@ export async function withSpawnAdjusted<T>(adjust: { detached?: boolean; binarie
   if (process.platform === 'win32' || (!adjust.detached && !adjust.binaries)) return fn();
   const original = childProcess.spawn;
   const patched = (...args: unknown[]) => {
-    if (adjust.binaries && typeof args[0] === 'string' && args[0].startsWith(adjust.binaries.from)) args[0] = adjust.binaries.to + args[0].slice(adjust.binaries.from.length);
+    if (adjust.binaries && typeof args[0] === 'string' && args[0].startsWith(adjust.binaries.from))
+      args[0] = adjust.binaries.to + args[0].slice(adjust.binaries.from.length);
     if (!adjust.detached) return (original as (...a: unknown[]) => ReturnType<typeof original>)(...args);
     const last = args[args.length - 1];
-    const withOptions = last && typeof last === 'object' && !Array.isArray(last) ? [...args.slice(0, -1), { ...last, detached: true }] : [...args, { detached: true }];
+    const withOptions =
+      last && typeof last === 'object' && !Array.isArray(last) ? [...args.slice(0, -1), { ...last, detached: true }] : [...args, { detached: true }];
     return (original as (...a: unknown[]) => ReturnType<typeof original>)(...withOptions);
   };
   childProcess.spawn = patched as typeof original;

@@ -50,7 +50,13 @@ describe('vital views', () => {
 
   it('uses the same hours of previous days up to a day, else the window before', () => {
     const h = 3_600_000;
-    expect(baselineWindows(10 * h, 11 * h, 2)).toEqual({ mode: 'previous_days', windows: [{ fromMs: -14 * h, toMs: -13 * h }, { fromMs: -38 * h, toMs: -37 * h }] });
+    expect(baselineWindows(10 * h, 11 * h, 2)).toEqual({
+      mode: 'previous_days',
+      windows: [
+        { fromMs: -14 * h, toMs: -13 * h },
+        { fromMs: -38 * h, toMs: -37 * h },
+      ],
+    });
     expect(baselineWindows(0, 48 * h)).toEqual({ mode: 'prior_window', windows: [{ fromMs: -48 * h, toMs: 0 }] });
     expect(changePct(120, 100)).toBeCloseTo(20);
     expect(changePct(120, null)).toBeNull();

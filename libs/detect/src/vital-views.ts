@@ -107,7 +107,11 @@ export function segmentRows(dim: SegmentDimension, current: SegmentSample[], bas
  * The baseline windows for a range: the same clock hours of each of the previous `days` days when the range is
  * at most a day (traffic has a daily curve), else the window of the same length just before.
  */
-export function baselineWindows(fromMs: number, toMs: number, days = 7): { mode: 'previous_days' | 'prior_window'; windows: { fromMs: number; toMs: number }[] } {
+export function baselineWindows(
+  fromMs: number,
+  toMs: number,
+  days = 7,
+): { mode: 'previous_days' | 'prior_window'; windows: { fromMs: number; toMs: number }[] } {
   const span = toMs - fromMs;
   const DAY_MS = 24 * 60 * MINUTE_MS;
   if (span <= DAY_MS) {

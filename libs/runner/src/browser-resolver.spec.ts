@@ -69,6 +69,8 @@ describe('pickBrowser', () => {
   it('says every way to get a browser when there is none', async () => {
     const error = await pickBrowser(machine()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BrowserNotFoundError);
-    expect((error as Error).message).toMatch(/No Chromium found: tried CHROMIUM_PATH, a Playwright-managed browser, the system Chromium .*apt-get install -y chromium.*CHROMIUM_PATH/);
+    expect((error as Error).message).toMatch(
+      /No Chromium found: tried CHROMIUM_PATH, a Playwright-managed browser, the system Chromium .*apt-get install -y chromium.*CHROMIUM_PATH/,
+    );
   });
 });

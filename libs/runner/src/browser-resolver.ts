@@ -55,7 +55,9 @@ const SYSTEM_NAMES = ['chromium-browser', 'chromium', 'google-chrome'];
 export async function pickBrowser(probes: BrowserProbes): Promise<BrowserChoice> {
   if (probes.configuredPath) {
     if (probes.isExecutable(probes.configuredPath)) return { source: 'CHROMIUM_PATH', executablePath: probes.configuredPath };
-    throw new BrowserNotFoundError(`CHROMIUM_PATH is ${probes.configuredPath}, which is not an executable file: fix it, or unset it (or set "auto") to find a browser automatically`);
+    throw new BrowserNotFoundError(
+      `CHROMIUM_PATH is ${probes.configuredPath}, which is not an executable file: fix it, or unset it (or set "auto") to find a browser automatically`,
+    );
   }
   if (!probes.skipInstalled) {
     const managed = probes.playwrightPath();
@@ -105,7 +107,10 @@ function playwrightPath(): string | undefined {
 export function browserVersion(choice: BrowserChoice, timeoutMs = 10_000): Promise<string | undefined> {
   return new Promise((resolveVersion) => {
     execFile(choice.executablePath, ['--version'], { timeout: timeoutMs, env: { ...process.env, ...choice.env } }, (error, stdout) => {
-      const line = String(stdout ?? '').trim().split('\n')[0]?.trim();
+      const line = String(stdout ?? '')
+        .trim()
+        .split('\n')[0]
+        ?.trim();
       resolveVersion(error || !line ? undefined : line.slice(0, 200));
     });
   });
@@ -129,7 +134,14 @@ export function resolveBrowser(opts: ResolveBrowserOptions = {}): Promise<Resolv
   let found = resolved.get(key);
   if (!found) {
     found = (async () => {
-      const choice = await pickBrowser({ configuredPath, skipInstalled, isExecutable, onPath: (name) => onPath(name), playwrightPath, bundled: unpackBundledChromium });
+      const choice = await pickBrowser({
+        configuredPath,
+        skipInstalled,
+        isExecutable,
+        onPath: (name) => onPath(name),
+        playwrightPath,
+        bundled: unpackBundledChromium,
+      });
       return { ...choice, version: await browserVersion(choice) };
     })();
     // a failure is not kept: installing a browser must not need a restart of the caller

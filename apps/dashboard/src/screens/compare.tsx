@@ -23,7 +23,9 @@ export function ComparePage() {
     if (!route) return null;
     const [rum, all, lab, deployments] = await Promise.all([
       api.series(site.id, { route, metric, source: 'rum', from, to, bucketMinutes: w.bucketMinutes, segment: state.segment }),
-      state.segment ? api.series(site.id, { route, metric, source: 'rum', from, to, bucketMinutes: w.bucketMinutes }) : Promise.resolve(null as SeriesView | null),
+      state.segment
+        ? api.series(site.id, { route, metric, source: 'rum', from, to, bucketMinutes: w.bucketMinutes })
+        : Promise.resolve(null as SeriesView | null),
       ['lcp', 'inp', 'cls', 'fcp', 'ttfb'].includes(metric) ? api.lab(site.id, { route, metric, from, to }) : Promise.resolve(null),
       api.deployments(site.id, from, to),
     ]);
@@ -34,11 +36,23 @@ export function ComparePage() {
   useEffect(() => {
     const d = data.data;
     if (!d || !route || state.range || state.from || d.rum.points.some((p) => p.count > 0) || d.lab?.locations.length) return;
-    api.series(site.id, { route, metric, source: 'rum', from: new Date(Date.now() - 7 * 86_400_000).toISOString(), to: new Date().toISOString(), bucketMinutes: 60 }).then((week) => {
-      const last = [...week.points].reverse().find((p) => p.count > 0);
-      const key = last ? rangeHolding(Date.parse(last.start) + 3_600_000, Date.now()) : null;
-      if (key && key !== w.key) navigate({ range: key });
-    }, () => undefined);
+    api
+      .series(site.id, {
+        route,
+        metric,
+        source: 'rum',
+        from: new Date(Date.now() - 7 * 86_400_000).toISOString(),
+        to: new Date().toISOString(),
+        bucketMinutes: 60,
+      })
+      .then(
+        (week) => {
+          const last = [...week.points].reverse().find((p) => p.count > 0);
+          const key = last ? rangeHolding(Date.parse(last.start) + 3_600_000, Date.now()) : null;
+          if (key && key !== w.key) navigate({ range: key });
+        },
+        () => undefined,
+      );
   }, [data.data]);
 
   const chart = useMemo(() => {
@@ -84,13 +98,23 @@ export function ComparePage() {
         <Empty title="Nothing to compare yet">
           <p>Once the tag sends beacons (Settings has it) and a journey runs (Journeys), both lines appear here.</p>
         </Empty>
-      ) : data.error ? <ErrorNote message={data.error} /> : !chart ? <Loading what="chart" /> : (
+      ) : data.error ? (
+        <ErrorNote message={data.error} />
+      ) : !chart ? (
+        <Loading what="chart" />
+      ) : (
         <Card
           title={`${metricLabel(metric)} on ${route}`}
-          actions={<span class="muted" data-testid="compare-samples">{formatCount(chart.samples)} real-user samples · {formatCount(chart.labRuns)} lab measurements</span>}
+          actions={
+            <span class="muted" data-testid="compare-samples">
+              {formatCount(chart.samples)} real-user samples · {formatCount(chart.labRuns)} lab measurements
+            </span>
+          }
         >
           {chart.samples === 0 && chart.labRuns === 0 ? (
-            <p class="muted">No samples in this window{state.segment ? ' for this segment' : ''}: pick a longer range{state.segment ? ' or clear the segment' : ''}.</p>
+            <p class="muted">
+              No samples in this window{state.segment ? ' for this segment' : ''}: pick a longer range{state.segment ? ' or clear the segment' : ''}.
+            </p>
           ) : null}
           <TimeChart
             xsMs={chart.xs}
@@ -103,14 +127,21 @@ export function ComparePage() {
             onZoom={(f, t) => navigate({ from: f, to: t })}
             ariaLabel={`${metricLabel(metric)} p75 of real users with the p50 to p95 band, and lab values per location`}
           />
-          <p class="muted chart-help">Drag across the chart to zoom; hover for values. The shaded band is p50–p95 of real users; dashed lines with dots are lab runs per location.</p>
+          <p class="muted chart-help">
+            Drag across the chart to zoom; hover for values. The shaded band is p50–p95 of real users; dashed lines with dots are lab runs per location.
+          </p>
           {opened ? (
             <div class="deployment-box" role="region" aria-label="Deployment">
               <strong>
                 {deploymentKindWord(opened.kind)} {opened.version}
               </strong>{' '}
               at {new Date(opened.at).toLocaleString()}
-              {opened.commit ? <> · commit <code>{opened.commit}</code></> : null}
+              {opened.commit ? (
+                <>
+                  {' '}
+                  · commit <code>{opened.commit}</code>
+                </>
+              ) : null}
               {opened.description ? <p>{opened.description}</p> : null}
               <button type="button" class="btn btn-small" onClick={() => setOpened(null)}>
                 Close

@@ -14,7 +14,9 @@ export function DemoPanel() {
   if (!demo || demo.siteId !== site.id || !demo.faults?.length) return null;
   return (
     <Card title="Demo faults" class="demo-panel">
-      <p class="muted">Each switch breaks the demo shop or its traffic in one realistic way; its incident opens within minutes and resolves when switched off.</p>
+      <p class="muted">
+        Each switch breaks the demo shop or its traffic in one realistic way; its incident opens within minutes and resolves when switched off.
+      </p>
       <ul class="plain-list">
         {demo.faults.map((f) => (
           <li>
@@ -37,7 +39,11 @@ export function DemoPanel() {
           </li>
         ))}
       </ul>
-      {error ? <p class="notice error" role="alert">{error}</p> : null}
+      {error ? (
+        <p class="notice error" role="alert">
+          {error}
+        </p>
+      ) : null}
     </Card>
   );
 }

@@ -11,7 +11,12 @@ import { formatHash } from '../hash-state';
 import { Badge, Card, Empty, ErrorNote, Loading, useAsync } from '../ui';
 import { labLines } from '../series';
 
-const FILTERS: [IncidentStatus | null, string][] = [[null, 'All'], ['open', 'Open'], ['acknowledged', 'Acknowledged'], ['resolved', 'Resolved']];
+const FILTERS: [IncidentStatus | null, string][] = [
+  [null, 'All'],
+  ['open', 'Open'],
+  ['acknowledged', 'Acknowledged'],
+  ['resolved', 'Resolved'],
+];
 
 export function IncidentsPage() {
   const { api, site, live } = useApp();
@@ -22,16 +27,27 @@ export function IncidentsPage() {
 
   useEffect(() => {
     setList(null);
-    api.incidents(site.id, filter, 100).then((l) => setList(sortIncidents(l)), (e: Error) => setError(e.message));
+    api.incidents(site.id, filter, 100).then(
+      (l) => setList(sortIncidents(l)),
+      (e: Error) => setError(e.message),
+    );
     const onEvent = (kind: string) => (incident: IncidentView) => {
       setList((current) => (current ? upsertIncident(current, incident, filter).list : current));
       setFlash((f) => ({ ...f, [incident.id]: kind }));
-      setTimeout(() => setFlash((f) => {
-        const { [incident.id]: _, ...rest } = f;
-        return rest;
-      }), 4000);
+      setTimeout(
+        () =>
+          setFlash((f) => {
+            const { [incident.id]: _, ...rest } = f;
+            return rest;
+          }),
+        4000,
+      );
     };
-    const offs = [live.on('incident.opened', onEvent('new')), live.on('incident.updated', onEvent('updated')), live.on('incident.resolved', onEvent('resolved'))];
+    const offs = [
+      live.on('incident.opened', onEvent('new')),
+      live.on('incident.updated', onEvent('updated')),
+      live.on('incident.resolved', onEvent('resolved')),
+    ];
     return () => offs.forEach((off) => off());
   }, [site.id, filter]);
 
@@ -50,9 +66,16 @@ export function IncidentsPage() {
         </div>
       </div>
       <p class="muted">Live: new, updated and resolved incidents appear here without a reload.</p>
-      {error ? <ErrorNote message={error} /> : !list ? <Loading what="incidents" /> : list.length === 0 ? (
+      {error ? (
+        <ErrorNote message={error} />
+      ) : !list ? (
+        <Loading what="incidents" />
+      ) : list.length === 0 ? (
         <Empty title="No incidents">
-          <p>Nothing regressed{filter ? ` with status ${filter}` : ''}. The Overview shows what detection can see; incidents open here live as soon as the detectors flag one.</p>
+          <p>
+            Nothing regressed{filter ? ` with status ${filter}` : ''}. The Overview shows what detection can see; incidents open here live as soon as the
+            detectors flag one.
+          </p>
         </Empty>
       ) : (
         <ul class="incident-feed" aria-live="polite">
@@ -104,7 +127,10 @@ export function IncidentPage({ id }: { id: string }) {
     const d = evidence.data;
     if (!d) return null;
     const xs = d.rum.points.map((p) => Date.parse(p.start));
-    const lines: ChartLine[] = [{ label: 'Real users p75', color: 'var(--rum)', values: d.rum.points.map((p) => p.p75), width: 2.5 }, ...labLines(d.lab, xs, 60_000)];
+    const lines: ChartLine[] = [
+      { label: 'Real users p75', color: 'var(--rum)', values: d.rum.points.map((p) => p.p75), width: 2.5 },
+      ...labLines(d.lab, xs, 60_000),
+    ];
     return { xs, lines };
   }, [evidence.data]);
 
@@ -133,8 +159,17 @@ export function IncidentPage({ id }: { id: string }) {
       <p class="lead">{incidentSentence(i, Date.now())}.</p>
       <p class="explain">{LABEL_EXPLAINED[i.label]}</p>
       {evidenceFacts(i).length ? <p class="facts">{evidenceFacts(i).join(' · ')}</p> : null}
-      <Card title="Evidence around the onset" actions={<a href={formatHash({ screen: 'compare', site: site.id, route: i.route, metric: i.metric, from: fromMs, to: toMs })}>Open in Compare</a>}>
-        {!vital ? <p class="muted">A failing journey has no vital to chart: open its latest run from Journeys for the failed step and screenshot.</p> : evidence.error ? <ErrorNote message={evidence.error} /> : !chart ? <Loading what="evidence" /> : (
+      <Card
+        title="Evidence around the onset"
+        actions={<a href={formatHash({ screen: 'compare', site: site.id, route: i.route, metric: i.metric, from: fromMs, to: toMs })}>Open in Compare</a>}
+      >
+        {!vital ? (
+          <p class="muted">A failing journey has no vital to chart: open its latest run from Journeys for the failed step and screenshot.</p>
+        ) : evidence.error ? (
+          <ErrorNote message={evidence.error} />
+        ) : !chart ? (
+          <Loading what="evidence" />
+        ) : (
           <TimeChart
             xsMs={chart.xs}
             lines={chart.lines}
@@ -144,7 +179,15 @@ export function IncidentPage({ id }: { id: string }) {
             height={260}
             markers={[
               { atMs: onsetMs, label: 'onset', title: `Onset ${new Date(onsetMs).toLocaleString()}` },
-              ...(i.suspectedDeployment ? [{ atMs: Date.parse(i.suspectedDeployment.at), label: i.suspectedDeployment.version, title: `Suspected ${i.suspectedDeployment.kind} ${i.suspectedDeployment.version}` }] : []),
+              ...(i.suspectedDeployment
+                ? [
+                    {
+                      atMs: Date.parse(i.suspectedDeployment.at),
+                      label: i.suspectedDeployment.version,
+                      title: `Suspected ${i.suspectedDeployment.kind} ${i.suspectedDeployment.version}`,
+                    },
+                  ]
+                : []),
             ]}
             onZoom={(f, t) => navigate({ screen: 'compare', route: i.route, metric: i.metric, from: f, to: t })}
             ariaLabel="Real-user p75 and lab values around the onset"
@@ -157,19 +200,38 @@ export function IncidentPage({ id }: { id: string }) {
             <ul class="plain-list">
               {i.segments.map((s) => (
                 <li>
-                  <a href={formatHash({ screen: 'compare', site: site.id, route: i.route, metric: i.metric, segment: `${s.dim}:${s.value}`, from: fromMs, to: toMs })}>{segmentText(s)}</a>
+                  <a
+                    href={formatHash({
+                      screen: 'compare',
+                      site: site.id,
+                      route: i.route,
+                      metric: i.metric,
+                      segment: `${s.dim}:${s.value}`,
+                      from: fromMs,
+                      to: toMs,
+                    })}
+                  >
+                    {segmentText(s)}
+                  </a>
                   {s.carries ? <strong> · carries it</strong> : null}
                 </li>
               ))}
             </ul>
-          ) : <p class="muted">No single segment stands out: the change is spread over all users{i.locations?.length ? ` (lab locations: ${i.locations.join(', ')})` : ''}.</p>}
+          ) : (
+            <p class="muted">
+              No single segment stands out: the change is spread over all users{i.locations?.length ? ` (lab locations: ${i.locations.join(', ')})` : ''}.
+            </p>
+          )}
         </Card>
         <Card title="Suspected deployment">
           {i.suspectedDeployment ? (
             <p>
-              <strong>{i.suspectedDeployment.version}</strong> ({i.suspectedDeployment.kind}) at {new Date(i.suspectedDeployment.at).toLocaleString()}, shortly before the onset.
+              <strong>{i.suspectedDeployment.version}</strong> ({i.suspectedDeployment.kind}) at {new Date(i.suspectedDeployment.at).toLocaleString()}, shortly
+              before the onset.
             </p>
-          ) : <p class="muted">No deployment or config change was recorded shortly before the onset. Record yours with POST /api/deployments from CI.</p>}
+          ) : (
+            <p class="muted">No deployment or config change was recorded shortly before the onset. Record yours with POST /api/deployments from CI.</p>
+          )}
         </Card>
       </div>
     </div>

@@ -50,17 +50,31 @@ function JourneyCard({ journey, runs, reload }: { journey: JourneyView; runs: Ru
       }
       actions={
         <>
-          <button type="button" class="btn btn-primary btn-small" disabled={busy} onClick={() => act(() => api.runNow(journey.id), 'Queued a run at each location.')}>
+          <button
+            type="button"
+            class="btn btn-primary btn-small"
+            disabled={busy}
+            onClick={() => act(() => api.runNow(journey.id), 'Queued a run at each location.')}
+          >
             Run now
           </button>
-          <button type="button" class="btn btn-small" disabled={busy} onClick={() => act(() => api.setJourneyEnabled(journey.id, !journey.enabled), journey.enabled ? 'Disabled.' : 'Enabled.')}>
+          <button
+            type="button"
+            class="btn btn-small"
+            disabled={busy}
+            onClick={() => act(() => api.setJourneyEnabled(journey.id, !journey.enabled), journey.enabled ? 'Disabled.' : 'Enabled.')}
+          >
             {journey.enabled ? 'Disable' : 'Enable'}
           </button>
         </>
       }
     >
       <p class="muted">
-        {journey.enabled ? (journey.nextRunAt ? `Next run ${new Date(journey.nextRunAt).toLocaleTimeString()}` : 'No run scheduled') : 'Not scheduled while disabled'}
+        {journey.enabled
+          ? journey.nextRunAt
+            ? `Next run ${new Date(journey.nextRunAt).toLocaleTimeString()}`
+            : 'No run scheduled'
+          : 'Not scheduled while disabled'}
         {message ? <span role="status"> · {message}</span> : null}
       </p>
       <table class="data-table">
@@ -68,7 +82,9 @@ function JourneyCard({ journey, runs, reload }: { journey: JourneyView; runs: Ru
           <tr>
             <th scope="col">Location</th>
             <th scope="col">Latest result</th>
-            <th scope="col" class="num">Duration</th>
+            <th scope="col" class="num">
+              Duration
+            </th>
             <th scope="col">When</th>
           </tr>
         </thead>
@@ -76,7 +92,15 @@ function JourneyCard({ journey, runs, reload }: { journey: JourneyView; runs: Ru
           {latest.map(({ location, run }) => (
             <tr>
               <th scope="row">{location}</th>
-              <td>{run ? <a href={formatHash({ screen: 'run', id: run.id, site: site.id })}><RunStatus run={run} /></a> : <span class="muted">no run yet</span>}</td>
+              <td>
+                {run ? (
+                  <a href={formatHash({ screen: 'run', id: run.id, site: site.id })}>
+                    <RunStatus run={run} />
+                  </a>
+                ) : (
+                  <span class="muted">no run yet</span>
+                )}
+              </td>
               <td class="num">{run ? formatDurationMs(run.durationMs) : '–'}</td>
               <td>{run?.finishedAt ? relativeTime(Date.parse(run.finishedAt), Date.now()) : run ? run.status : '–'}</td>
             </tr>
@@ -90,7 +114,11 @@ function JourneyCard({ journey, runs, reload }: { journey: JourneyView; runs: Ru
             YAML of {journey.name}
           </label>
           <textarea id={`yaml-${journey.id}`} rows={14} spellcheck={false} value={yaml} onInput={(e) => setYaml((e.target as HTMLTextAreaElement).value)} />
-          {yamlError ? <p class="notice error" role="alert">{yamlError}</p> : null}
+          {yamlError ? (
+            <p class="notice error" role="alert">
+              {yamlError}
+            </p>
+          ) : null}
           <button
             type="button"
             class="btn btn-small"
@@ -127,27 +155,35 @@ export function JourneysPage() {
       <div class="page-head">
         <h2>Journeys and runs</h2>
         <p class="muted">
-          Locations: {locations.length ? locations.map((l) => `${l.name} (${l.liveAgents} agent${l.liveAgents === 1 ? '' : 's'}${l.stale ? ', stale' : ''})`).join(', ') : 'none yet'}
+          Locations:{' '}
+          {locations.length
+            ? locations.map((l) => `${l.name} (${l.liveAgents} agent${l.liveAgents === 1 ? '' : 's'}${l.stale ? ', stale' : ''})`).join(', ')
+            : 'none yet'}
         </p>
       </div>
       {journeys.length === 0 ? (
         <Empty title="No journey for this site">
           <p>
-            Put a YAML file in the journeys folder (see <code>journeys/checkout.yaml</code>), or POST it to <code>/api/journeys</code> with this site's id. Its runs appear here.
+            Put a YAML file in the journeys folder (see <code>journeys/checkout.yaml</code>), or POST it to <code>/api/journeys</code> with this site's id. Its
+            runs appear here.
           </p>
         </Empty>
       ) : (
         journeys.map((j) => <JourneyCard journey={j} runs={runs} reload={data.reload} />)
       )}
       <Card title="Recent runs">
-        {runs.length === 0 ? <p class="muted">No run yet. Press "Run now" on a journey.</p> : (
+        {runs.length === 0 ? (
+          <p class="muted">No run yet. Press "Run now" on a journey.</p>
+        ) : (
           <table class="data-table">
             <thead>
               <tr>
                 <th scope="col">Journey</th>
                 <th scope="col">Location</th>
                 <th scope="col">Status</th>
-                <th scope="col" class="num">Duration</th>
+                <th scope="col" class="num">
+                  Duration
+                </th>
                 <th scope="col">Finished</th>
               </tr>
             </thead>
@@ -155,7 +191,9 @@ export function JourneysPage() {
               {runs.slice(0, 15).map((r) => (
                 <tr>
                   <th scope="row">
-                    <a href={formatHash({ screen: 'run', id: r.id, site: site.id })}>{journeys.find((j) => j.id === r.journeyId)?.name ?? r.journeyName ?? 'run'}</a>
+                    <a href={formatHash({ screen: 'run', id: r.id, site: site.id })}>
+                      {journeys.find((j) => j.id === r.journeyId)?.name ?? r.journeyName ?? 'run'}
+                    </a>
                   </th>
                   <td>{r.location}</td>
                   <td>

@@ -19,12 +19,18 @@ export function Onboarding() {
   const now = Date.now();
   return (
     <Card title="Tag and beacons">
-      {status.error ? <ErrorNote message={status.error} /> : status.loading ? <Loading what="ingest status" /> : !status.data ? (
+      {status.error ? (
+        <ErrorNote message={status.error} />
+      ) : status.loading ? (
+        <Loading what="ingest status" />
+      ) : !status.data ? (
         <p class="muted">This server does not report ingest status yet. The Routes table below shows what arrived.</p>
       ) : (
         <>
           <p class={status.data.lastBeaconAt ? 'check check-ok' : 'check check-wait'}>
-            {status.data.lastBeaconAt ? `Tag seen: last beacon ${relativeTime(Date.parse(status.data.lastBeaconAt), now)}` : 'No beacon yet: add the tag to your pages.'}
+            {status.data.lastBeaconAt
+              ? `Tag seen: last beacon ${relativeTime(Date.parse(status.data.lastBeaconAt), now)}`
+              : 'No beacon yet: add the tag to your pages.'}
           </p>
           <p>{formatCount(status.data.acceptedLastHour)} beacons accepted in the last hour.</p>
           {REASONS.some(([k]) => status.data!.rejected[k] > 0) ? (

@@ -57,13 +57,18 @@ export function OverviewPage() {
       <div class="grid-2">
         <Onboarding />
         <Card title="Active incidents" actions={<a href={formatHash({ screen: 'incidents', site: site.id })}>All incidents</a>}>
-          {incidents.error ? <ErrorNote message={incidents.error} /> : !incidents.data ? <Loading what="incidents" /> : incidents.data.length === 0 ? (
+          {incidents.error ? (
+            <ErrorNote message={incidents.error} />
+          ) : !incidents.data ? (
+            <Loading what="incidents" />
+          ) : incidents.data.length === 0 ? (
             <p class="muted">No open incident. New ones appear here and on the Incidents screen as the detectors find them.</p>
           ) : (
             <ul class="plain-list">
               {incidents.data.slice(0, 5).map((i) => (
                 <li>
-                  <Badge kind={i.label}>{LABEL_BADGE[i.label]}</Badge> <a href={formatHash({ screen: 'incident', id: i.id, site: site.id })}>{i.summary ?? `${metricLabel(i.metric)} on ${i.route}`}</a>
+                  <Badge kind={i.label}>{LABEL_BADGE[i.label]}</Badge>{' '}
+                  <a href={formatHash({ screen: 'incident', id: i.id, site: site.id })}>{i.summary ?? `${metricLabel(i.metric)} on ${i.route}`}</a>
                 </li>
               ))}
             </ul>
@@ -71,7 +76,11 @@ export function OverviewPage() {
         </Card>
       </div>
       <Card title="What detection can see">
-        {detection.error ? <ErrorNote message={detection.error} /> : !detection.data ? <Loading what="detection coverage" /> : (
+        {detection.error ? (
+          <ErrorNote message={detection.error} />
+        ) : !detection.data ? (
+          <Loading what="detection coverage" />
+        ) : (
           <>
             <p>{detection.data.summary}</p>
             {detection.data.series.length ? (
@@ -80,7 +89,8 @@ export function OverviewPage() {
                 <ul class="plain-list coverage-list">
                   {sortCoverage(detection.data.series).map((x) => (
                     <li>
-                      <Badge kind={`cov-${x.status}`}>{STATUS_BADGE[x.status]}</Badge> {seriesLabel(x)} on <code>{x.route}</code>: <span class="muted">{x.message}</span>
+                      <Badge kind={`cov-${x.status}`}>{STATUS_BADGE[x.status]}</Badge> {seriesLabel(x)} on <code>{x.route}</code>:{' '}
+                      <span class="muted">{x.message}</span>
                     </li>
                   ))}
                 </ul>
@@ -90,12 +100,20 @@ export function OverviewPage() {
         )}
       </Card>
       <Card title={`Routes${overview.data ? ` · ${formatCount(overview.data.pageViews)} page views` : ''}`}>
-        {overview.error ? <ErrorNote message={overview.error} /> : !overview.data ? <Loading what="routes" /> : overview.data.routes.length === 0 ? (
+        {overview.error ? (
+          <ErrorNote message={overview.error} />
+        ) : !overview.data ? (
+          <Loading what="routes" />
+        ) : overview.data.routes.length === 0 ? (
           <Empty title="No real-user data in this range">
             <p>
-              {overview.data.lastDataAt ? `The newest data is from ${new Date(overview.data.lastDataAt).toLocaleString()}: pick a longer range.` : 'Add the tag to your pages (Settings shows it with a copy button), open a page, and its beacons show up here within a minute.'}
+              {overview.data.lastDataAt
+                ? `The newest data is from ${new Date(overview.data.lastDataAt).toLocaleString()}: pick a longer range.`
+                : 'Add the tag to your pages (Settings shows it with a copy button), open a page, and its beacons show up here within a minute.'}
             </p>
-            <a class="btn" href={formatHash({ screen: 'settings', site: site.id })}>Open Settings</a>
+            <a class="btn" href={formatHash({ screen: 'settings', site: site.id })}>
+              Open Settings
+            </a>
           </Empty>
         ) : (
           <div class="table-wrap">
@@ -104,7 +122,9 @@ export function OverviewPage() {
               <thead>
                 <tr>
                   <th scope="col">Route</th>
-                  <th scope="col" class="num">Page views</th>
+                  <th scope="col" class="num">
+                    Page views
+                  </th>
                   <th scope="col">LCP trend</th>
                   {overview.data.routes[0].vitals.map((v) => (
                     <th scope="col">{metricLabel(v.metric)} p75</th>

@@ -12,7 +12,10 @@ function StepShot({ runId, artifact, name }: { runId: string; artifact: string; 
   const [url, setUrl] = useState<string | null>(null);
   useEffect(() => {
     let made: string | null = null;
-    api.blobUrl(`/api/runs/${encodeURIComponent(runId)}/artifacts/${encodeURIComponent(artifact)}`).then((u) => setUrl((made = u)), () => setUrl(null));
+    api.blobUrl(`/api/runs/${encodeURIComponent(runId)}/artifacts/${encodeURIComponent(artifact)}`).then(
+      (u) => setUrl((made = u)),
+      () => setUrl(null),
+    );
     return () => {
       if (made) URL.revokeObjectURL(made);
     };
@@ -63,11 +66,18 @@ export function RunPage({ id }: { id: string }) {
         <RunStatus run={r} />
       </div>
       <p class="muted">
-        {r.trigger ? `${r.trigger} run` : 'Run'} · {r.finishedAt ? `finished ${new Date(r.finishedAt).toLocaleString()}` : `${r.status}`} · {formatDurationMs(r.durationMs)}
+        {r.trigger ? `${r.trigger} run` : 'Run'} · {r.finishedAt ? `finished ${new Date(r.finishedAt).toLocaleString()}` : `${r.status}`} ·{' '}
+        {formatDurationMs(r.durationMs)}
       </p>
-      {r.error ? <p class="notice error" role="alert">{r.error}</p> : null}
+      {r.error ? (
+        <p class="notice error" role="alert">
+          {r.error}
+        </p>
+      ) : null}
       <Card title="Steps">
-        {rows.length === 0 ? <p class="muted">{r.status === 'queued' || r.status === 'running' ? 'The run has not reported its steps yet.' : 'No steps were reported.'}</p> : (
+        {rows.length === 0 ? (
+          <p class="muted">{r.status === 'queued' || r.status === 'running' ? 'The run has not reported its steps yet.' : 'No steps were reported.'}</p>
+        ) : (
           <ol class="waterfall" aria-label="Step waterfall">
             {rows.map(({ step, startMs, durationMs }) => (
               <li class={`wf-row wf-${step.status}`}>
@@ -94,7 +104,11 @@ export function RunPage({ id }: { id: string }) {
                 </li>
               ))}
             </ul>
-          ) : <p class="muted">No marks. Add <code>mark:</code> steps to time parts of the journey.</p>}
+          ) : (
+            <p class="muted">
+              No marks. Add <code>mark:</code> steps to time parts of the journey.
+            </p>
+          )}
         </Card>
         <Card title="Lab vitals">
           {r.vitals.length ? (
@@ -103,7 +117,9 @@ export function RunPage({ id }: { id: string }) {
                 <tr>
                   <th scope="col">Page</th>
                   {(['lcp', 'fcp', 'ttfb', 'cls', 'inp'] as const).map((m) => (
-                    <th scope="col" class="num">{metricLabel(m)}</th>
+                    <th scope="col" class="num">
+                      {metricLabel(m)}
+                    </th>
                   ))}
                 </tr>
               </thead>
@@ -118,10 +134,20 @@ export function RunPage({ id }: { id: string }) {
                 ))}
               </tbody>
             </table>
-          ) : <p class="muted">No lab vitals: the pages of this run sent no beacon (is the site's tag on them?).</p>}
+          ) : (
+            <p class="muted">No lab vitals: the pages of this run sent no beacon (is the site's tag on them?).</p>
+          )}
         </Card>
         <Card title="Console errors">
-          {r.consoleErrors?.length ? <ul class="plain-list mono">{r.consoleErrors.map((e) => <li>{e}</li>)}</ul> : <p class="muted">None.</p>}
+          {r.consoleErrors?.length ? (
+            <ul class="plain-list mono">
+              {r.consoleErrors.map((e) => (
+                <li>{e}</li>
+              ))}
+            </ul>
+          ) : (
+            <p class="muted">None.</p>
+          )}
         </Card>
         <Card title="Failed requests">
           {r.failedRequests?.length ? (
@@ -132,20 +158,32 @@ export function RunPage({ id }: { id: string }) {
                 </li>
               ))}
             </ul>
-          ) : <p class="muted">None.</p>}
+          ) : (
+            <p class="muted">None.</p>
+          )}
         </Card>
       </div>
       {(r.steps ?? []).some((s) => s.artifact) ? (
         <Card title="Step screenshots">
           <div class="shots">
-            {(r.steps ?? []).filter((s) => s.artifact).map((s) => (
-              <StepShot runId={r.id} artifact={s.artifact!} name={s.name ?? s.artifact!} />
-            ))}
+            {(r.steps ?? [])
+              .filter((s) => s.artifact)
+              .map((s) => (
+                <StepShot runId={r.id} artifact={s.artifact!} name={s.name ?? s.artifact!} />
+              ))}
           </div>
         </Card>
       ) : null}
       <Card title="Screenshot on failure">
-        {!failed ? <p class="muted">No screenshot: only failed runs keep one.</p> : !shot ? <Loading what="screenshot" /> : shot.url ? <img class="screenshot" src={shot.url} alt={`Screenshot of the page when run ${r.id} ended`} /> : <p class="muted">No screenshot: only failed runs keep one.</p>}
+        {!failed ? (
+          <p class="muted">No screenshot: only failed runs keep one.</p>
+        ) : !shot ? (
+          <Loading what="screenshot" />
+        ) : shot.url ? (
+          <img class="screenshot" src={shot.url} alt={`Screenshot of the page when run ${r.id} ended`} />
+        ) : (
+          <p class="muted">No screenshot: only failed runs keep one.</p>
+        )}
       </Card>
     </div>
   );

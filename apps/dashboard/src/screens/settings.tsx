@@ -7,7 +7,11 @@ import { useApp } from '../app-context';
 import { deploymentCurl, relativeTime } from '../format';
 import { Card, ErrorNote, Loading, useAsync } from '../ui';
 
-const lines = (text: string) => text.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
+const lines = (text: string) =>
+  text
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 function SiteForm({ api, onCreated, compact }: { api: Api; onCreated: (id: string) => void; compact?: boolean }) {
   const [name, setName] = useState('');
@@ -31,8 +35,14 @@ function SiteForm({ api, onCreated, compact }: { api: Api; onCreated: (id: strin
       <input id="new-site-name" required value={name} placeholder="My shop" onInput={(e) => setName((e.target as HTMLInputElement).value)} />
       <label for="new-site-origins">Allowed origins (one per line: the pages that send beacons)</label>
       <textarea id="new-site-origins" rows={compact ? 2 : 3} value={origins} onInput={(e) => setOrigins((e.target as HTMLTextAreaElement).value)} />
-      {error ? <p class="notice error" role="alert">{error}</p> : null}
-      <button type="submit" class="btn btn-primary">Create site</button>
+      {error ? (
+        <p class="notice error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <button type="submit" class="btn btn-primary">
+        Create site
+      </button>
     </form>
   );
 }
@@ -75,7 +85,13 @@ function Webhooks() {
   const log = useAsync(() => (open ? api.deliveries(open.id) : Promise.resolve([])), [open?.id]);
   return (
     <Card title="Webhooks">
-      {hooks.error ? <ErrorNote message={hooks.error} /> : !hooks.data ? <Loading what="webhooks" /> : hooks.data.length === 0 ? <p class="muted">No webhook. Add one to get incidents in Slack or your own endpoint.</p> : (
+      {hooks.error ? (
+        <ErrorNote message={hooks.error} />
+      ) : !hooks.data ? (
+        <Loading what="webhooks" />
+      ) : hooks.data.length === 0 ? (
+        <p class="muted">No webhook. Add one to get incidents in Slack or your own endpoint.</p>
+      ) : (
         <ul class="plain-list">
           {hooks.data.map((h) => (
             <li>
@@ -105,7 +121,9 @@ function Webhooks() {
                       ))}
                     </tbody>
                   </table>
-                ) : <p class="muted">No delivery yet.</p>
+                ) : (
+                  <p class="muted">No delivery yet.</p>
+                )
               ) : null}
             </li>
           ))}
@@ -127,11 +145,28 @@ function Webhooks() {
         }}
       >
         <label for="webhook-url">New webhook URL</label>
-        <input id="webhook-url" type="url" required placeholder="https://hooks.example/parallax" value={url} onInput={(e) => setUrl((e.target as HTMLInputElement).value)} />
-        <button type="submit" class="btn">Add webhook</button>
+        <input
+          id="webhook-url"
+          type="url"
+          required
+          placeholder="https://hooks.example/parallax"
+          value={url}
+          onInput={(e) => setUrl((e.target as HTMLInputElement).value)}
+        />
+        <button type="submit" class="btn">
+          Add webhook
+        </button>
       </form>
-      {error ? <p class="notice error" role="alert">{error}</p> : null}
-      {secret ? <p role="status">Signing secret (shown once): <code>{secret}</code></p> : null}
+      {error ? (
+        <p class="notice error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {secret ? (
+        <p role="status">
+          Signing secret (shown once): <code>{secret}</code>
+        </p>
+      ) : null}
     </Card>
   );
 }
@@ -169,12 +204,26 @@ export function SettingsPage() {
       <div class="page-head">
         <h2>Settings · {site.name}</h2>
       </div>
-      {message ? <p class="notice ok" role="status">{message}</p> : null}
-      {error ? <p class="notice error" role="alert">{error}</p> : null}
-      {detail.error ? <ErrorNote message={detail.error} /> : !detail.data ? <Loading what="site" /> : (
+      {message ? (
+        <p class="notice ok" role="status">
+          {message}
+        </p>
+      ) : null}
+      {error ? (
+        <p class="notice error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {detail.error ? (
+        <ErrorNote message={detail.error} />
+      ) : !detail.data ? (
+        <Loading what="site" />
+      ) : (
         <>
           <Card title="Tag for your pages" actions={<Copy text={detail.data[1].tag} label="Copy tag" />}>
-            <p class="muted">Paste it into the head of every page. Site id <code>{site.id}</code>, site key <code>{site.siteKey}</code>.</p>
+            <p class="muted">
+              Paste it into the head of every page. Site id <code>{site.id}</code>, site key <code>{site.siteKey}</code>.
+            </p>
             <pre class="code-block">{detail.data[1].tag}</pre>
           </Card>
           <div class="grid-2">
@@ -190,7 +239,9 @@ export function SettingsPage() {
                 <input id="site-name" value={name} required onInput={(e) => setName((e.target as HTMLInputElement).value)} />
                 <label for="site-origins">Allowed origins (one per line; beacons from other origins are refused)</label>
                 <textarea id="site-origins" rows={4} value={origins} onInput={(e) => setOrigins((e.target as HTMLTextAreaElement).value)} />
-                <button type="submit" class="btn btn-primary">Save site</button>
+                <button type="submit" class="btn btn-primary">
+                  Save site
+                </button>
               </form>
             </Card>
             <Card title="Detection settings">
@@ -209,8 +260,17 @@ export function SettingsPage() {
                 }}
               >
                 <label for="detect-config">Overrides of the detector defaults (JSON; empty object for the defaults)</label>
-                <textarea id="detect-config" rows={6} spellcheck={false} class="mono" value={detect} onInput={(e) => setDetect((e.target as HTMLTextAreaElement).value)} />
-                <button type="submit" class="btn">Save detection settings</button>
+                <textarea
+                  id="detect-config"
+                  rows={6}
+                  spellcheck={false}
+                  class="mono"
+                  value={detect}
+                  onInput={(e) => setDetect((e.target as HTMLTextAreaElement).value)}
+                />
+                <button type="submit" class="btn">
+                  Save detection settings
+                </button>
               </form>
             </Card>
           </div>

@@ -18,7 +18,9 @@ function run(filter: AllExceptionsFilter, error: unknown) {
       sent.body = body;
     },
   };
-  const host = { switchToHttp: () => ({ getResponse: () => reply, getRequest: () => ({ method: 'GET', routeOptions: { url: '/api/sites' } }) }) } as unknown as ArgumentsHost;
+  const host = {
+    switchToHttp: () => ({ getResponse: () => reply, getRequest: () => ({ method: 'GET', routeOptions: { url: '/api/sites' } }) }),
+  } as unknown as ArgumentsHost;
   filter.catch(error, host);
   return sent;
 }
@@ -49,7 +51,10 @@ describe('AllExceptionsFilter', () => {
 
   it('answers 400 for a value PostgreSQL refuses, 500 with an error id for anything else', () => {
     const m = monitor();
-    expect(run(new AllExceptionsFilter(m), Object.assign(new Error('invalid byte sequence'), { code: '22021' }))).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+    expect(run(new AllExceptionsFilter(m), Object.assign(new Error('invalid byte sequence'), { code: '22021' }))).toMatchObject({
+      status: 400,
+      body: { code: 'validation_failed' },
+    });
     const internal = run(new AllExceptionsFilter(m), new TypeError('x is undefined'));
     expect(internal).toMatchObject({ status: 500, body: { code: 'internal' } });
     expect(internal.body?.errorId).toBeTruthy();

@@ -28,7 +28,14 @@ describe('JsonLogger', () => {
       'from [ip] and [ip] with Authorization: Bearer [redacted]',
     );
     const lines: string[] = [];
-    new JsonLogger('info', (l) => lines.push(l)).error({ msg: 'x', client: '198.51.100.2', v6: '2001:db8::1234', link: 'fe80::1%eth0', peer: '[2001:db8::1234]:443', mapped: '::ffff:1.2.3.4' });
+    new JsonLogger('info', (l) => lines.push(l)).error({
+      msg: 'x',
+      client: '198.51.100.2',
+      v6: '2001:db8::1234',
+      link: 'fe80::1%eth0',
+      peer: '[2001:db8::1234]:443',
+      mapped: '::ffff:1.2.3.4',
+    });
     expect(lines[0]).not.toMatch(/198\.51|2001:db8|fe80|ffff/);
   });
 });

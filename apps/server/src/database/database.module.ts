@@ -13,7 +13,12 @@ const HEARTBEAT_MS = 5_000;
  * like a database that is down, and a probe must not wait behind them.
  */
 async function probe(url: string): Promise<void> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: PROBE_TIMEOUT_MS, query_timeout: PROBE_TIMEOUT_MS, application_name: 'parallax-probe' });
+  const client = new Client({
+    connectionString: url,
+    connectionTimeoutMillis: PROBE_TIMEOUT_MS,
+    query_timeout: PROBE_TIMEOUT_MS,
+    application_name: 'parallax-probe',
+  });
   client.on('error', () => undefined); // a connection lost after the probe: nothing to do
   try {
     await client.connect();

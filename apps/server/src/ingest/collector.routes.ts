@@ -65,7 +65,13 @@ function rejectReason(error: unknown): IngestRejectReason | undefined {
   return typeof status === 'number' && status >= 400 && status < 500 ? 'invalid' : undefined;
 }
 
-export async function registerCollectorRoutes(fastify: FastifyInstance, path: string, ingest: IngestService, status: IngestStatusService, regionHeader?: string): Promise<void> {
+export async function registerCollectorRoutes(
+  fastify: FastifyInstance,
+  path: string,
+  ingest: IngestService,
+  status: IngestStatusService,
+  regionHeader?: string,
+): Promise<void> {
   await fastify.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_BEACON_BYTES }, (_request, body, done) => done(null, body));

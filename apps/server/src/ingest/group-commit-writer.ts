@@ -98,21 +98,24 @@ export class GroupCommitWriter<T> {
   private startSweep(): void {
     const deadlineMs = this.options.deadlineMs;
     if (deadlineMs === undefined || this.sweepTimer) return;
-    this.sweepTimer = setInterval(() => {
-      const cutoff = this.now() - deadlineMs;
-      let expired = 0;
-      while (expired < this.queue.length && this.queue[expired].enqueuedMs <= cutoff) expired++;
-      if (expired > 0) {
-        const gone = this.queue.splice(0, expired);
-        this.pendingCount -= gone.length;
-        for (const p of gone) settle(p, new WriterDeadlineError(deadlineMs));
-        if (this.pendingCount === 0) for (const w of this.idleWaiters.splice(0)) w();
-      }
-      if (this.queue.length === 0) {
-        clearInterval(this.sweepTimer);
-        this.sweepTimer = undefined;
-      }
-    }, Math.max(10, Math.floor(deadlineMs / 10)));
+    this.sweepTimer = setInterval(
+      () => {
+        const cutoff = this.now() - deadlineMs;
+        let expired = 0;
+        while (expired < this.queue.length && this.queue[expired].enqueuedMs <= cutoff) expired++;
+        if (expired > 0) {
+          const gone = this.queue.splice(0, expired);
+          this.pendingCount -= gone.length;
+          for (const p of gone) settle(p, new WriterDeadlineError(deadlineMs));
+          if (this.pendingCount === 0) for (const w of this.idleWaiters.splice(0)) w();
+        }
+        if (this.queue.length === 0) {
+          clearInterval(this.sweepTimer);
+          this.sweepTimer = undefined;
+        }
+      },
+      Math.max(10, Math.floor(deadlineMs / 10)),
+    );
     this.sweepTimer.unref?.();
   }
 
@@ -170,9 +173,12 @@ export class GroupCommitWriter<T> {
     const deadlineMs = this.options.deadlineMs;
     if (deadlineMs !== undefined) {
       const oldestMs = batch[0].enqueuedMs; // the queue is first in, first out
-      deadlineTimer = setTimeout(() => {
-        for (const p of batch) settle(p, new WriterDeadlineError(deadlineMs));
-      }, Math.max(0, oldestMs + deadlineMs - this.now()));
+      deadlineTimer = setTimeout(
+        () => {
+          for (const p of batch) settle(p, new WriterDeadlineError(deadlineMs));
+        },
+        Math.max(0, oldestMs + deadlineMs - this.now()),
+      );
     }
     try {
       await this.flushOrSplit(batch);

@@ -18,7 +18,9 @@ export class IngestStatusController {
 
   @Get()
   @ApiOperation({ summary: 'Last stored beacon, beacons stored and refused (by reason) in the last hour, over all replicas' })
-  @ApiOkResponse({ schema: { example: { lastBeaconAt: '2026-12-03T10:15:02.000Z', acceptedLastHour: 412, rejected: { origin: 3, key: 0, size: 0, rate: 0, invalid: 1 } } } })
+  @ApiOkResponse({
+    schema: { example: { lastBeaconAt: '2026-12-03T10:15:02.000Z', acceptedLastHour: 412, rejected: { origin: 3, key: 0, size: 0, rate: 0, invalid: 1 } } },
+  })
   async get(@Param('siteId') siteId: string): Promise<IngestStatus> {
     await this.sites.require(siteId);
     return this.status.status(siteId);

@@ -8,7 +8,6 @@ import { BeaconRepository, DEDUPE_HORIZON_MS } from './beacon.repository';
 import { RollupRepository } from './rollup.repository';
 import { SaltService } from './salt.service';
 import { INGEST_COUNTERS_RETENTION_MS, IngestStatusService } from './ingest-status.service';
-import { jobFailureLevel } from '../database/database-errors';
 
 const DAY_MS = 86_400_000;
 

@@ -17,7 +17,9 @@ export class LocationsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Locations with their live agents; a location with no agent seen for 30 s is stale. `local` also says which browser its in-process agent uses' })
+  @ApiOperation({
+    summary: 'Locations with their live agents; a location with no agent seen for 30 s is stale. `local` also says which browser its in-process agent uses',
+  })
   async list() {
     const locations = await this.agents.locations(AGENT_STALE_MS);
     return locations.map((l) => (l.name === 'local' ? { ...l, browser: this.localAgent.browser() } : l));

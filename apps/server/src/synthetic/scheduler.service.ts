@@ -7,7 +7,6 @@ import { APP_CONFIG } from '../config/runtime';
 import { JourneyRepository } from './journey.repository';
 import { RunRepository, type NewRun } from './run.repository';
 import { slotsBetween } from './slots';
-import { jobFailureLevel } from '../database/database-errors';
 
 /** Slots are inserted this far ahead, so a run is queued before it is due. */
 const LOOKAHEAD_MS = 10_000;

@@ -81,7 +81,11 @@ export class ViewsController {
     const { from, to } = range(q, HOUR_MS);
     let base = baselineWindows(from.getTime(), to.getTime());
     const windows = (b: typeof base) => b.windows.map((w) => ({ from: new Date(w.fromMs), to: new Date(w.toMs) }));
-    let [current, baseline] = await Promise.all([this.repo.segmentSketches(siteId, q.route, q.metric, [{ from, to }]), this.repo.segmentSketches(siteId, q.route, q.metric, windows(base))]);
+    const [current, firstBaseline] = await Promise.all([
+      this.repo.segmentSketches(siteId, q.route, q.metric, [{ from, to }]),
+      this.repo.segmentSketches(siteId, q.route, q.metric, windows(base)),
+    ]);
+    let baseline = firstBaseline;
     if (!baseline.length && base.mode === 'previous_days') {
       // A site younger than a day has no same hours yesterday: compare with the window just before instead.
       base = { mode: 'prior_window', windows: [{ fromMs: 2 * from.getTime() - to.getTime(), toMs: from.getTime() }] };

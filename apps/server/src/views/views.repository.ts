@@ -35,7 +35,11 @@ export class ViewsRepository {
 
   /** Newest minute with real-user data for the site, or null. */
   async lastDataAt(siteId: string): Promise<Date | null> {
-    const rows = await queryRows<{ at: Date | null }>(this.dataSource, `SELECT max(minute) AS at FROM rollups WHERE site_id = $1 AND source = 'rum' AND dim = 'all'`, [siteId]);
+    const rows = await queryRows<{ at: Date | null }>(
+      this.dataSource,
+      `SELECT max(minute) AS at FROM rollups WHERE site_id = $1 AND source = 'rum' AND dim = 'all'`,
+      [siteId],
+    );
     return rows[0]?.at ?? null;
   }
 

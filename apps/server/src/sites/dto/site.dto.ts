@@ -29,7 +29,7 @@ export const MAX_ORIGIN_CHARS = 270;
 export function isOrigin(value: unknown): boolean {
   if (value === '*') return true;
   if (typeof value !== 'string' || value.length > MAX_ORIGIN_CHARS) return false;
-  const m = /^https?:\/\/([^/:?#\[\]]+|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/.exec(value);
+  const m = /^https?:\/\/([^/:?#[\]]+|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/.exec(value);
   if (!m) return false;
   const [, host, port] = m;
   if (port !== undefined && Number(port) > 65535) return false;
