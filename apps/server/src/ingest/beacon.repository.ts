@@ -205,22 +205,8 @@ export class BeaconRepository {
   }
 }
 
-/** One beacon of a synthetic run: where it was and what it measured (ms; CLS unitless). */
-export interface LabVitalsRow {
-  runId: string;
-  route: string;
-  path: string;
-  seq: number;
-  lcp: number | null;
-  inp: number | null;
-  cls: number | null;
-  fcp: number | null;
-  ttfb: number | null;
-  dns: number | null;
-  tcp: number | null;
-  tls: number | null;
-  request: number | null;
-  response: number | null;
-  domContentLoaded: number | null;
-  load: number | null;
-}
+/** One beacon of a synthetic run: where it was and what it measured (ms; CLS unitless), in the stored row's own fields. */
+export type LabVitalsRow = { runId: string } & Pick<
+  BeaconRow,
+  'route' | 'path' | 'seq' | 'lcp' | 'inp' | 'cls' | 'fcp' | 'ttfb' | 'dns' | 'tcp' | 'tls' | 'request' | 'response' | 'domContentLoaded' | 'load'
+>;
